@@ -1,0 +1,126 @@
+// The one place that talks to Eventpop over the network: timeout, agent, body size cap, User-Agent.
+import * as http from 'node:http';
+import * as https from 'node:https';
+
+/** How every request to Eventpop is sent; resolved once from the strategy's options. */
+export interface HttpSettings {
+  /** Milliseconds from sending the request to the last byte of the answer. */
+  readonly timeout: number;
+  /** Agent for both protocols' requests; Node's global agents when undefined. */
+  readonly agent: http.Agent | undefined;
+  /** Headers sent on every request (User-Agent included). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** An answer from Eventpop, read whole (up to {@link MAX_BODY_BYTES}). */
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** One request to send. */
+export interface HttpRequest {
+  readonly method: 'GET' | 'POST';
+  readonly url: URL;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+/** Eventpop's answers are small JSON documents; anything past 1 MiB is refused unread. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The request got no complete answer within the timeout; the socket was destroyed. */
+export class HttpTimeoutError extends Error {
+  readonly code = 'ETIMEDOUT';
+  constructor(readonly timeout: number) {
+    super(`no complete answer within ${timeout} ms`);
+    this.name = 'HttpTimeoutError';
+  }
+}
+
+/** The answer's body was larger than {@link MAX_BODY_BYTES}; reading stopped there. */
+export class HttpBodyTooLargeError extends Error {
+  readonly code = 'ERESPONSETOOLARGE';
+  constructor(
+    readonly status: number,
+    readonly limit: number,
+  ) {
+    super(`the answer's body is larger than ${limit} bytes`);
+    this.name = 'HttpBodyTooLargeError';
+  }
+}
+
+/** The endpoint as it may appear in a message: no user-info, no query, no fragment. */
+export function describeURL(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+/**
+ * Sends one request and reads the whole answer. Resolves with any HTTP status (the caller
+ * decides what a status means); rejects only for transport failures: a network error
+ * (`ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, ...), {@link HttpTimeoutError} or
+ * {@link HttpBodyTooLargeError}.
+ */
+export function send(settings: HttpSettings, request: HttpRequest): Promise<HttpResponse> {
+  return new Promise<HttpResponse>((resolve, reject) => {
+    const transport = request.url.protocol === 'https:' ? https : http;
+    const headers: Record<string, string> = { ...settings.headers, ...request.headers };
+    if (request.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(request.body));
+
+    let req: http.ClientRequest;
+    try {
+      req = transport.request(request.url, {
+        method: request.method,
+        headers,
+        ...(settings.agent ? { agent: settings.agent } : {}),
+      });
+    } catch (err) {
+      // e.g. an https.Agent given for an http: URL; Node throws before any I/O.
+      reject(err);
+      return;
+    }
+
+    let settled = false;
+    const finish = (err: unknown, response?: HttpResponse) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(response as HttpResponse);
+    };
+
+    // One deadline for the whole exchange (connect, headers and body): a provider that
+    // accepts the connection and never answers must not hold the login or the socket.
+    const timer = setTimeout(() => {
+      const err = new HttpTimeoutError(settings.timeout);
+      req.destroy(err);
+      finish(err);
+    }, settings.timeout);
+
+    req.on('error', (err) => finish(err));
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_BODY_BYTES) {
+          const err = new HttpBodyTooLargeError(res.statusCode ?? 0, MAX_BODY_BYTES);
+          req.destroy(err);
+          finish(err);
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('error', (err) => finish(err));
+      res.on('end', () => {
+        finish(null, {
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+        });
+      });
+    });
+    req.end(request.body);
+  });
+}

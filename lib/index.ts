@@ -1,0 +1,28 @@
+// Public exports of passport-eventpop; nothing is defined here.
+export {
+  AuthorizationError,
+  EventpopAPIError,
+  type EventpopAPIErrorCode,
+  type EventpopAPIErrorDetails,
+  InternalOAuthError,
+  TokenError,
+} from './errors';
+export {
+  DEFAULT_BASE_URL,
+  type EventpopClientOptions,
+  type EventpopStrategyOptions,
+  type EventpopStrategyOptionsBase,
+  type EventpopStrategyOptionsWithRequest,
+  type SkipUserProfileOption,
+} from './options';
+export { type EventpopMeResponse, type EventpopProfile, type EventpopUser, parseProfile } from './profile';
+export {
+  type EventpopVerifyCallback,
+  type EventpopVerifyFunction,
+  type EventpopVerifyFunctionWithParams,
+  type EventpopVerifyFunctionWithRequest,
+  type EventpopVerifyFunctionWithRequestAndParams,
+  Strategy,
+  Strategy as EventpopStrategy,
+} from './strategy';
+export type { EventpopTokenParams } from './token';

@@ -1,0 +1,131 @@
+// Pure: the body of /api/public/me -> a normalized EventpopProfile (no I/O).
+import { EventpopAPIError } from './errors';
+import { type JSONObject, parseJSON } from './json';
+
+/**
+ * The user object of `/api/public/me` as Eventpop documents it. Every field but `id` may be
+ * missing, `null` or empty. Values in `_json` are as Eventpop sent them and are not checked:
+ * prefer the profile's normalized fields.
+ */
+export interface EventpopUser {
+  id: number;
+  full_name?: string | null;
+  email?: string | null;
+  avatar?: string | null;
+  avatars?: {
+    original?: string | null;
+    medium?: string | null;
+    thumb?: string | null;
+    tiny?: string | null;
+  } | null;
+  /** `YYYY-MM-DD`. */
+  birthday?: string | null;
+  gender?: string | null;
+  phone?: string | null;
+}
+
+/** The body of `/api/public/me`: observed wrapped in `user`; the published schema is bare. */
+export type EventpopMeResponse = { user: EventpopUser } | EventpopUser;
+
+/**
+ * The user's profile in passport's portable-contacts shape. Fields Eventpop left absent,
+ * `null` or empty are absent here too.
+ */
+export interface EventpopProfile {
+  provider: 'eventpop';
+  /** Eventpop's user id, as a string. */
+  id: string;
+  /** `full_name`, trimmed; else the email; else `Eventpop user <id>`. */
+  displayName: string;
+  /** `full_name` split at its first run of white space; `familyName` absent for a one-word name. */
+  name?: { givenName: string; familyName?: string };
+  emails?: [{ value: string }];
+  /** The default avatar (`avatar`, else `avatars.original`); only http(s) URLs. */
+  photos?: [{ value: string }];
+  phoneNumbers?: [{ value: string }];
+  gender?: string;
+  /** `YYYY-MM-DD`, as Eventpop sent it. */
+  birthday?: string;
+  /** The body text as received. */
+  _raw: string;
+  /** The parsed body as Eventpop sent it (wrapper included), minus any `__proto__` key. */
+  _json: EventpopMeResponse;
+}
+
+// Longest value kept per field: longer ones are left out rather than cut, since a cut value is
+// a wrong value, and no real name, address or URL comes near these.
+const LIMITS = { name: 512, email: 320, url: 2048, phone: 64, gender: 64, birthday: 32 } as const;
+
+function text(value: unknown, limit: number): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed !== '' && trimmed.length <= limit ? trimmed : undefined;
+}
+
+function httpURL(value: unknown): string | undefined {
+  const candidate = text(value, LIMITS.url);
+  if (!candidate) return undefined;
+  try {
+    const { protocol } = new URL(candidate);
+    return protocol === 'https:' || protocol === 'http:' ? candidate : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function userId(value: unknown): string | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? String(value) : undefined;
+  if (typeof value === 'string' && /^\d{1,20}$/.test(value)) return value;
+  return undefined;
+}
+
+function isObject(value: unknown): value is JSONObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalid(message: string, status: number): EventpopAPIError {
+  return new EventpopAPIError(`Eventpop's /api/public/me answered ${message}`, { code: 'invalid_response', status });
+}
+
+/**
+ * Builds the profile from the body of a successful `/api/public/me` answer. Accepts the
+ * `{"user": {...}}` wrapper and the bare user object.
+ *
+ * @throws {EventpopAPIError} `invalid_response` when the body is not JSON or has no usable `id`.
+ */
+export function parseProfile(body: string, status = 200): EventpopProfile {
+  const json = parseJSON(body);
+  if (!json) throw invalid('a body that is not a JSON object.', status);
+  const user = isObject(json.user) ? json.user : json;
+  const id = userId(user.id);
+  if (id === undefined) throw invalid('a user without a usable id (expected a non-negative integer).', status);
+
+  const fullName = text(user.full_name, LIMITS.name)?.replace(/\s+/g, ' ');
+  const email = text(user.email, LIMITS.email);
+  const avatars = isObject(user.avatars) ? user.avatars : undefined;
+  const photo = httpURL(user.avatar) ?? httpURL(avatars?.original);
+  const phone = text(user.phone, LIMITS.phone);
+  const gender = text(user.gender, LIMITS.gender);
+  const birthday = text(user.birthday, LIMITS.birthday);
+
+  const profile: EventpopProfile = {
+    provider: 'eventpop',
+    id,
+    displayName: fullName ?? email ?? `Eventpop user ${id}`,
+    _raw: body,
+    _json: json as unknown as EventpopMeResponse,
+  };
+  if (fullName) {
+    const space = fullName.indexOf(' ');
+    profile.name =
+      space === -1
+        ? { givenName: fullName }
+        : { givenName: fullName.slice(0, space), familyName: fullName.slice(space + 1) };
+  }
+  if (email) profile.emails = [{ value: email }];
+  if (photo) profile.photos = [{ value: photo }];
+  if (phone) profile.phoneNumbers = [{ value: phone }];
+  if (gender) profile.gender = gender;
+  if (birthday) profile.birthday = birthday;
+  return profile;
+}

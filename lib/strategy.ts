@@ -1,0 +1,220 @@
+// The Strategy class: options in, passport-oauth2 configured for Eventpop, profile from /api/public/me.
+/**
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import session from 'express-session';
+ * import passport from 'passport';
+ * import { Strategy as EventpopStrategy } from 'passport-eventpop';
+ *
+ * passport.use(
+ *   new EventpopStrategy(
+ *     {
+ *       clientID: process.env.EVENTPOP_CLIENT_ID!,
+ *       clientSecret: process.env.EVENTPOP_CLIENT_SECRET!,
+ *       callbackURL: 'https://app.example/auth/eventpop/callback',
+ *     },
+ *     (accessToken, refreshToken, profile, done) => done(null, { id: profile.id, name: profile.displayName }),
+ *   ),
+ * );
+ * passport.serializeUser((user, done) => done(null, user));
+ * passport.deserializeUser((user: Express.User, done) => done(null, user));
+ *
+ * const app = express();
+ * app.use(session({ secret: process.env.SESSION_SECRET!, resave: false, saveUninitialized: false }));
+ * app.use(passport.session());
+ * app.get('/auth/eventpop', passport.authenticate('eventpop'));
+ * app.get('/auth/eventpop/callback', passport.authenticate('eventpop', { failureRedirect: '/login' }), (req, res) =>
+ *   res.redirect('/'),
+ * );
+ * ```
+ */
+import type { Request } from 'express';
+import OAuth2Strategy = require('passport-oauth2');
+import { InternalOAuthError } from './errors';
+import {
+  type ClientConfig,
+  checkVerify,
+  type EventpopStrategyOptions,
+  type EventpopStrategyOptionsWithRequest,
+  resolveBoolean,
+  resolveCallbackURL,
+  resolveClientOptions,
+  resolveScope,
+} from './options';
+import type { EventpopProfile } from './profile';
+import { type EventpopTokenParams, requestToken } from './token';
+import { requestProfile } from './userinfo';
+
+/** What the verify callback calls: `done(err)`, `done(null, user)` or `done(null, false, info)`. */
+export type EventpopVerifyCallback = (err?: unknown, user?: Express.User | false, info?: object) => void;
+
+/** `(accessToken, refreshToken, profile, done)`. */
+export type EventpopVerifyFunction = (
+  accessToken: string,
+  refreshToken: string,
+  profile: EventpopProfile,
+  done: EventpopVerifyCallback,
+) => void;
+
+/** `(accessToken, refreshToken, params, profile, done)`: `params` is the token response (`expires_in`, ...). */
+export type EventpopVerifyFunctionWithParams = (
+  accessToken: string,
+  refreshToken: string,
+  params: EventpopTokenParams,
+  profile: EventpopProfile,
+  done: EventpopVerifyCallback,
+) => void;
+
+/** `(req, accessToken, refreshToken, profile, done)`, with `passReqToCallback: true`. */
+export type EventpopVerifyFunctionWithRequest = (
+  req: Request,
+  accessToken: string,
+  refreshToken: string,
+  profile: EventpopProfile,
+  done: EventpopVerifyCallback,
+) => void;
+
+/** `(req, accessToken, refreshToken, params, profile, done)`, with `passReqToCallback: true`. */
+export type EventpopVerifyFunctionWithRequestAndParams = (
+  req: Request,
+  accessToken: string,
+  refreshToken: string,
+  params: EventpopTokenParams,
+  profile: EventpopProfile,
+  done: EventpopVerifyCallback,
+) => void;
+
+type AnyVerify =
+  | EventpopVerifyFunction
+  | EventpopVerifyFunctionWithParams
+  | EventpopVerifyFunctionWithRequest
+  | EventpopVerifyFunctionWithRequestAndParams;
+
+type TokenCallback = (err: unknown, accessToken?: string, refreshToken?: string, params?: EventpopTokenParams) => void;
+
+/**
+ * Lets an `async` verify function reject without crashing the process: the rejection goes to
+ * `done`. Keeps the function's `length`, since passport-oauth2 picks the verify form by it, and
+ * calls `done` at most once.
+ */
+function guardVerify(verify: AnyVerify): AnyVerify {
+  const guarded = function (this: unknown, ...args: unknown[]) {
+    const done = args[args.length - 1] as EventpopVerifyCallback;
+    let called = false;
+    const once: EventpopVerifyCallback = (...result) => {
+      if (called) return;
+      called = true;
+      done(...result);
+    };
+    args[args.length - 1] = once;
+    const returned: unknown = (verify as (...a: unknown[]) => unknown).apply(this, args);
+    if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') {
+      (returned as PromiseLike<unknown>).then(undefined, (err: unknown) =>
+        once(err ?? new Error('passport-eventpop: the verify function rejected without a reason')),
+      );
+    }
+  };
+  Object.defineProperty(guarded, 'length', { value: verify.length });
+  return guarded as unknown as AnyVerify;
+}
+
+/**
+ * Passport strategy for signing in with Eventpop (OAuth 2.0 authorization code flow).
+ *
+ * Subclass of passport-oauth2's `OAuth2Strategy`, registered under the name `'eventpop'`.
+ * It sends the user to Eventpop's authorize page with `state` (and, with `pkce: true`, an
+ * S256 challenge), exchanges the returned code at the token endpoint, fetches
+ * `/api/public/me` with the token in the `Authorization` header, and hands the verify callback
+ * an {@link EventpopProfile}. Every request to Eventpop is bounded by `timeout`, sent through
+ * `agent` with `userAgent`, and fails with a typed error that never contains a secret.
+ *
+ * The verify callback's form is chosen by its number of parameters, as in passport-oauth2:
+ * 4 `(accessToken, refreshToken, profile, done)`; 5 `(accessToken, refreshToken, params,
+ * profile, done)`; with `passReqToCallback: true`, the same two with `req` first (5 and 6).
+ * Default values and rest parameters change a function's `length`: write the parameters out.
+ */
+export class Strategy extends OAuth2Strategy {
+  /** Validated endpoints and transport settings. */
+  private readonly _eventpop: ClientConfig;
+
+  constructor(options: EventpopStrategyOptions, verify: EventpopVerifyFunction);
+  constructor(options: EventpopStrategyOptions, verify: EventpopVerifyFunctionWithParams);
+  constructor(options: EventpopStrategyOptionsWithRequest, verify: EventpopVerifyFunctionWithRequest);
+  constructor(options: EventpopStrategyOptionsWithRequest, verify: EventpopVerifyFunctionWithRequestAndParams);
+  constructor(options: EventpopStrategyOptions | EventpopStrategyOptionsWithRequest, verify: AnyVerify) {
+    const config = resolveClientOptions(options);
+    checkVerify(verify);
+    const callbackURL = resolveCallbackURL(options.callbackURL);
+    const scope = resolveScope(options.scope);
+    const state = resolveBoolean(options.state, 'state', true);
+    const pkce = resolveBoolean(options.pkce, 'pkce', false);
+    if (pkce && !state && !options.store) {
+      throw new TypeError(
+        'passport-eventpop: the pkce option needs state (the default) or a store, which keeps the code ' +
+          'verifier between the redirect and the callback; remove state: false.',
+      );
+    }
+    const passthrough: Omit<OAuth2Strategy.StrategyOptionsWithRequest, 'passReqToCallback'> = {
+      clientID: config.clientID,
+      clientSecret: config.clientSecret,
+      authorizationURL: config.authorizationURL.href,
+      tokenURL: config.tokenURL.href,
+      callbackURL,
+      scope,
+      scopeSeparator: ' ',
+      state,
+      pkce,
+      customHeaders: { ...config.http.headers },
+    };
+    if (options.store !== undefined) passthrough.store = options.store;
+    if (options.skipUserProfile !== undefined) passthrough.skipUserProfile = options.skipUserProfile;
+    if (options.proxy !== undefined) passthrough.proxy = options.proxy;
+    if (options.sessionKey !== undefined) passthrough.sessionKey = options.sessionKey;
+    super(
+      { ...passthrough, passReqToCallback: options.passReqToCallback === true } as OAuth2Strategy.StrategyOptions,
+      guardVerify(verify) as OAuth2Strategy.VerifyFunction,
+    );
+    this.name = 'eventpop';
+    this._eventpop = config;
+
+    // The base class sends its token request through node-oauth, which has no timeout, counts
+    // 3xx as success and returns plain objects as errors (PITFALLS.md). Route the exchange
+    // through our client instead. A closure, not a method: passport-oauth2-refresh copies this
+    // function onto its own node-oauth instance, and refreshes then go through our client too.
+    const oauth2 = this._oauth2;
+    const exchange = (code: string, params: Record<string, string>, callback: TokenCallback) => {
+      const grantType = params.grant_type ?? 'authorization_code';
+      const grant = { ...params, grant_type: grantType, [grantType === 'refresh_token' ? 'refresh_token' : 'code']: code };
+      requestToken(config, grant).then(
+        (token) => callback(null, token.accessToken, token.refreshToken, token.params),
+        (err: unknown) => callback(err),
+      );
+    };
+    oauth2.getOAuthAccessToken = exchange as typeof oauth2.getOAuthAccessToken;
+    // For subclasses that call this._oauth2.get(): token in the header, our agent.
+    oauth2.useAuthorizationHeaderforGET(true);
+    if (config.http.agent) oauth2.setAgent(config.http.agent);
+  }
+
+  /**
+   * Fetches `/api/public/me` with the access token in the `Authorization` header and builds the
+   * {@link EventpopProfile}. Fails with an `EventpopAPIError` for an answer that is not a
+   * profile, or an `InternalOAuthError` for a network failure or timeout.
+   */
+  override userProfile(accessToken: string, done: (err?: unknown, profile?: EventpopProfile) => void): void {
+    requestProfile(this._eventpop, accessToken).then(
+      (profile) => done(null, profile),
+      (err: unknown) => done(err),
+    );
+  }
+
+  /**
+   * passport-oauth2 wraps token-request failures in a generic InternalOAuthError; ours are
+   * already typed (TokenError with the status, InternalOAuthError with the cause), so keep them.
+   * @internal
+   */
+  _createOAuthError(message: string, err: unknown): Error {
+    return err instanceof Error ? err : new InternalOAuthError(message, err);
+  }
+}

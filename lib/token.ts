@@ -1,0 +1,152 @@
+// Eventpop's token endpoint: one request, and its answer parsed into a typed token or a typed error.
+import { internalOAuthError, scrub, TokenError } from './errors';
+import { describeURL, HttpBodyTooLargeError, type HttpResponse, HttpTimeoutError, send } from './http';
+import type { ClientConfig } from './options';
+import { parseJSON } from './json';
+
+/**
+ * Eventpop's token response as the verify callback's `params` receives it (RFC 6749 section 5.1,
+ * in Doorkeeper's shape). Like passport-oauth2, the refresh token is passed on its own and is
+ * not repeated here.
+ */
+export interface EventpopTokenParams {
+  readonly access_token: string;
+  /** `Bearer`. */
+  readonly token_type: string;
+  /** Lifetime of the access token in seconds (Eventpop: 7200). */
+  readonly expires_in?: number;
+  /** Granted scopes, space-separated, e.g. `public organizer`. */
+  readonly scope?: string;
+  /** When the token was issued, in Unix seconds. */
+  readonly created_at?: number;
+}
+
+/** A successful answer of the token endpoint. @internal */
+export interface TokenResult {
+  readonly accessToken: string;
+  readonly refreshToken: string | undefined;
+  readonly params: EventpopTokenParams;
+}
+
+const WHAT = "Eventpop's token endpoint";
+
+function optionalNumber(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && /^\d{1,15}$/.test(value)) return Number(value);
+  return undefined;
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** Maps a transport failure (network, timeout, size cap) to an InternalOAuthError naming the endpoint. @internal */
+export function transportFailure(what: string, url: URL, err: unknown): Error {
+  const where = `${what} (${describeURL(url)})`;
+  if (err instanceof HttpTimeoutError) {
+    return internalOAuthError(`${where} did not answer within ${err.timeout} ms.`, { code: err.code, cause: err });
+  }
+  if (err instanceof HttpBodyTooLargeError) {
+    return internalOAuthError(`${where} answered with a body over ${err.limit} bytes; reading stopped there.`, {
+      status: err.status,
+      code: err.code,
+      cause: err,
+    });
+  }
+  const code = (err as { code?: unknown } | null)?.code;
+  const reason = typeof code === 'string' ? code : err instanceof Error ? err.message : String(err);
+  return internalOAuthError(`Could not reach ${where}: ${reason}.`, {
+    ...(typeof code === 'string' ? { code } : {}),
+    cause: err,
+  });
+}
+
+/** A 3xx answer: never followed, since a redirect here means a wrong endpoint. @internal */
+export function redirectMessage(what: string, url: URL, res: HttpResponse): string {
+  const location = typeof res.headers.location === 'string' ? ` to ${res.headers.location.split('?')[0]}` : '';
+  return (
+    `${what} (${describeURL(url)}) answered HTTP ${res.status}, a redirect${location}. ` +
+    'Set baseURL to the final address (https://www.eventpop.me, not the bare domain).'
+  );
+}
+
+function contentType(res: HttpResponse): string {
+  return (res.headers['content-type'] ?? 'no content type').split(';')[0]!.trim();
+}
+
+/** Turns the token endpoint's answer into a token, a TokenError or an InternalOAuthError. @internal */
+export function parseTokenResponse(
+  config: ClientConfig,
+  res: HttpResponse,
+  secrets: readonly (string | undefined)[],
+): TokenResult {
+  const { tokenURL } = config;
+  if (res.status >= 300 && res.status < 400) {
+    throw internalOAuthError(redirectMessage(WHAT, tokenURL, res), { status: res.status });
+  }
+  const json = parseJSON(res.body);
+  const ok = res.status >= 200 && res.status < 300;
+  if (!ok) {
+    const code = json ? optionalString(json.error) : undefined;
+    if (code) {
+      // RFC 6749 section 5.2: error, error_description, error_uri. The status is passed on,
+      // which passport-oauth2's own parser does not do.
+      const description = optionalString(json?.error_description) ?? `Eventpop refused the token request (${code}).`;
+      const uri = optionalString(json?.error_uri);
+      throw new TokenError(scrub(description, secrets), scrub(code, secrets), uri && scrub(uri, secrets), res.status);
+    }
+    throw internalOAuthError(
+      `${WHAT} answered HTTP ${res.status} (${contentType(res)}) without an OAuth error; ` +
+        'Eventpop or a proxy in front of it is failing. Try again later.',
+      { status: res.status },
+    );
+  }
+  if (!json) {
+    throw internalOAuthError(
+      `${WHAT} answered HTTP ${res.status} with a body that is not JSON (${contentType(res)}); ` +
+        'check tokenURL/baseURL.',
+      { status: res.status },
+    );
+  }
+  const accessToken = optionalString(json.access_token);
+  if (!accessToken) {
+    throw internalOAuthError(`${WHAT} answered HTTP ${res.status} with JSON that has no access_token.`, {
+      status: res.status,
+    });
+  }
+  const params: { -readonly [K in keyof EventpopTokenParams]: EventpopTokenParams[K] } = {
+    access_token: accessToken,
+    token_type: optionalString(json.token_type) ?? 'Bearer',
+  };
+  const expiresIn = optionalNumber(json.expires_in);
+  if (expiresIn !== undefined) params.expires_in = expiresIn;
+  const scope = optionalString(json.scope);
+  if (scope !== undefined) params.scope = scope;
+  const createdAt = optionalNumber(json.created_at);
+  if (createdAt !== undefined) params.created_at = createdAt;
+  return { accessToken, refreshToken: optionalString(json.refresh_token), params };
+}
+
+/**
+ * POSTs a grant to the token endpoint with the client's credentials in the form body
+ * (RFC 6749 section 2.3.1) and parses the answer. `grant` carries `grant_type` and the
+ * grant's own fields; the values of `code`, `refresh_token` and `code_verifier` are scrubbed
+ * from any error built from the answer, as is the client secret.
+ * @internal
+ */
+export async function requestToken(config: ClientConfig, grant: Readonly<Record<string, string>>): Promise<TokenResult> {
+  const form = new URLSearchParams({ ...grant, client_id: config.clientID, client_secret: config.clientSecret });
+  const secrets = [config.clientSecret, grant.code, grant.refresh_token, grant.code_verifier];
+  let res: HttpResponse;
+  try {
+    res = await send(config.http, {
+      method: 'POST',
+      url: config.tokenURL,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: form.toString(),
+    });
+  } catch (err) {
+    throw transportFailure(WHAT, config.tokenURL, err);
+  }
+  return parseTokenResponse(config, res, secrets);
+}
