@@ -8,6 +8,13 @@ export {
   TokenError,
 } from './errors';
 export {
+  type ApplicationTokenOptions,
+  type EventpopToken,
+  fetchProfile,
+  getApplicationToken,
+  refreshAccessToken,
+} from './helpers';
+export {
   DEFAULT_BASE_URL,
   type EventpopClientOptions,
   type EventpopStrategyOptions,

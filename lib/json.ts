@@ -17,5 +17,7 @@ export function parseJSON(text: string): JSONObject | undefined {
   } catch {
     return undefined;
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JSONObject) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as JSONObject)
+    : undefined;
 }

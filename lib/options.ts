@@ -1,7 +1,9 @@
 // Option types, defaults and validation, in one place: checked once, trusted afterwards.
 import * as http from 'node:http';
 import { isIPv4 } from 'node:net';
+
 import type OAuth2Strategy = require('passport-oauth2');
+
 import type { HttpSettings } from './http';
 
 // The package's own version, for the default User-Agent (package.json sits beside dist/).
@@ -108,7 +110,9 @@ function fail(message: string): never {
 }
 
 function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || (isIPv4(hostname) && hostname.startsWith('127.'));
+  return (
+    hostname === 'localhost' || hostname === '[::1]' || (isIPv4(hostname) && hostname.startsWith('127.'))
+  );
 }
 
 function requiredString(value: unknown, name: string, hint: string): string {
@@ -143,7 +147,7 @@ function headerValue(value: unknown, name: string): string {
 /** Validates the options shared by the strategy and the token helpers. @internal */
 export function resolveClientOptions(options: unknown): ClientConfig {
   if (typeof options !== 'object' || options === null) {
-    fail('options must be an object with clientID, clientSecret and callbackURL.');
+    fail('options must be an object with at least clientID and clientSecret.');
   }
   const o = options as EventpopClientOptions;
   const clientID = requiredString(o.clientID, 'clientID', 'pass the client ID Eventpop issued for your app');
@@ -162,7 +166,9 @@ export function resolveClientOptions(options: unknown): ClientConfig {
 
   const timeout = o.timeout ?? DEFAULT_TIMEOUT;
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 1 || timeout > 2 ** 31 - 1) {
-    fail(`the timeout option must be a whole number of milliseconds from 1 to 2147483647, got ${String(timeout)}.`);
+    fail(
+      `the timeout option must be a whole number of milliseconds from 1 to 2147483647, got ${String(timeout)}.`,
+    );
   }
 
   const agent = o.agent;
@@ -175,7 +181,11 @@ export function resolveClientOptions(options: unknown): ClientConfig {
       ['tokenURL', tokenURL],
       ['profileURL', profileURL],
     ] as const) {
-      if (typeof protocol === 'string' && protocol !== url.protocol && (protocol === 'http:' || protocol === 'https:')) {
+      if (
+        typeof protocol === 'string' &&
+        protocol !== url.protocol &&
+        (protocol === 'http:' || protocol === 'https:')
+      ) {
         fail(`the agent option is an ${protocol.slice(0, -1)} agent but ${name} uses ${url.protocol}.`);
       }
     }
@@ -194,7 +204,8 @@ export function resolveClientOptions(options: unknown): ClientConfig {
   if (o.userAgent !== undefined || customAgentHeader === undefined) {
     if (customAgentHeader !== undefined) delete headers[customAgentHeader];
     const userAgent = o.userAgent ?? DEFAULT_USER_AGENT;
-    if (headerValue(userAgent, 'the userAgent option') === '') fail('the userAgent option must not be empty.');
+    if (headerValue(userAgent, 'the userAgent option') === '')
+      fail('the userAgent option must not be empty.');
     headers['User-Agent'] = userAgent;
   }
 
@@ -213,12 +224,16 @@ export function resolveScope(scope: unknown): string[] {
   if (scope === undefined) return [DEFAULT_SCOPE];
   const list = typeof scope === 'string' ? scope.split(' ').filter(Boolean) : scope;
   if (!Array.isArray(list) || list.length === 0) {
-    fail(`the scope option must be a non-empty string or array of strings such as 'public' or ['public', 'organizer'].`);
+    fail(
+      `the scope option must be a non-empty string or array of strings such as 'public' or ['public', 'organizer'].`,
+    );
   }
   for (const item of list) {
     // RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
     if (typeof item !== 'string' || !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(item)) {
-      fail(`the scope option has an invalid scope ${JSON.stringify(item)}: use names such as 'public' or 'organizer'.`);
+      fail(
+        `the scope option has an invalid scope ${JSON.stringify(item)}: use names such as 'public' or 'organizer'.`,
+      );
     }
   }
   return list as string[];
@@ -257,6 +272,8 @@ export function resolveCallbackURL(value: unknown): string {
 /** Throws the error for a missing or wrong verify callback. @internal */
 export function checkVerify(verify: unknown): void {
   if (typeof verify !== 'function') {
-    fail('a verify callback is required: new Strategy(options, (accessToken, refreshToken, profile, done) => ...).');
+    fail(
+      'a verify callback is required: new Strategy(options, (accessToken, refreshToken, profile, done) => ...).',
+    );
   }
 }

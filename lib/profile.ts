@@ -84,7 +84,10 @@ function isObject(value: unknown): value is JSONObject {
 }
 
 function invalid(message: string, status: number): EventpopAPIError {
-  return new EventpopAPIError(`Eventpop's /api/public/me answered ${message}`, { code: 'invalid_response', status });
+  return new EventpopAPIError(`Eventpop's /api/public/me answered ${message}`, {
+    code: 'invalid_response',
+    status,
+  });
 }
 
 /**
@@ -98,7 +101,8 @@ export function parseProfile(body: string, status = 200): EventpopProfile {
   if (!json) throw invalid('a body that is not a JSON object.', status);
   const user = isObject(json.user) ? json.user : json;
   const id = userId(user.id);
-  if (id === undefined) throw invalid('a user without a usable id (expected a non-negative integer).', status);
+  if (id === undefined)
+    throw invalid('a user without a usable id (expected a non-negative integer).', status);
 
   const fullName = text(user.full_name, LIMITS.name)?.replace(/\s+/g, ' ');
   const email = text(user.email, LIMITS.email);

@@ -1,36 +1,8 @@
 // The Strategy class: options in, passport-oauth2 configured for Eventpop, profile from /api/public/me.
-/**
- * @example
- * ```ts
- * import express from 'express';
- * import session from 'express-session';
- * import passport from 'passport';
- * import { Strategy as EventpopStrategy } from 'passport-eventpop';
- *
- * passport.use(
- *   new EventpopStrategy(
- *     {
- *       clientID: process.env.EVENTPOP_CLIENT_ID!,
- *       clientSecret: process.env.EVENTPOP_CLIENT_SECRET!,
- *       callbackURL: 'https://app.example/auth/eventpop/callback',
- *     },
- *     (accessToken, refreshToken, profile, done) => done(null, { id: profile.id, name: profile.displayName }),
- *   ),
- * );
- * passport.serializeUser((user, done) => done(null, user));
- * passport.deserializeUser((user: Express.User, done) => done(null, user));
- *
- * const app = express();
- * app.use(session({ secret: process.env.SESSION_SECRET!, resave: false, saveUninitialized: false }));
- * app.use(passport.session());
- * app.get('/auth/eventpop', passport.authenticate('eventpop'));
- * app.get('/auth/eventpop/callback', passport.authenticate('eventpop', { failureRedirect: '/login' }), (req, res) =>
- *   res.redirect('/'),
- * );
- * ```
- */
 import type { Request } from 'express';
+
 import OAuth2Strategy = require('passport-oauth2');
+
 import { InternalOAuthError } from './errors';
 import {
   type ClientConfig,
@@ -91,7 +63,12 @@ type AnyVerify =
   | EventpopVerifyFunctionWithRequest
   | EventpopVerifyFunctionWithRequestAndParams;
 
-type TokenCallback = (err: unknown, accessToken?: string, refreshToken?: string, params?: EventpopTokenParams) => void;
+type TokenCallback = (
+  err: unknown,
+  accessToken?: string,
+  refreshToken?: string,
+  params?: EventpopTokenParams,
+) => void;
 
 /**
  * Lets an `async` verify function reject without crashing the process: the rejection goes to
@@ -133,6 +110,35 @@ function guardVerify(verify: AnyVerify): AnyVerify {
  * 4 `(accessToken, refreshToken, profile, done)`; 5 `(accessToken, refreshToken, params,
  * profile, done)`; with `passReqToCallback: true`, the same two with `req` first (5 and 6).
  * Default values and rest parameters change a function's `length`: write the parameters out.
+ *
+ * @example
+ * ```ts
+ * import express from 'express';
+ * import session from 'express-session';
+ * import passport from 'passport';
+ * import { Strategy as EventpopStrategy } from 'passport-eventpop';
+ *
+ * passport.use(
+ *   new EventpopStrategy(
+ *     {
+ *       clientID: process.env.EVENTPOP_CLIENT_ID!,
+ *       clientSecret: process.env.EVENTPOP_CLIENT_SECRET!,
+ *       callbackURL: 'https://app.example/auth/eventpop/callback',
+ *     },
+ *     (accessToken, refreshToken, profile, done) => done(null, { id: profile.id, name: profile.displayName }),
+ *   ),
+ * );
+ * passport.serializeUser((user, done) => done(null, user));
+ * passport.deserializeUser((user: Express.User, done) => done(null, user));
+ *
+ * const app = express();
+ * app.use(session({ secret: process.env.SESSION_SECRET!, resave: false, saveUninitialized: false }));
+ * app.use(passport.session());
+ * app.get('/auth/eventpop', passport.authenticate('eventpop'));
+ * app.get('/auth/eventpop/callback', passport.authenticate('eventpop', { failureRedirect: '/login' }), (req, res) =>
+ *   res.redirect('/'),
+ * );
+ * ```
  */
 export class Strategy extends OAuth2Strategy {
   /** Validated endpoints and transport settings. */
@@ -141,7 +147,10 @@ export class Strategy extends OAuth2Strategy {
   constructor(options: EventpopStrategyOptions, verify: EventpopVerifyFunction);
   constructor(options: EventpopStrategyOptions, verify: EventpopVerifyFunctionWithParams);
   constructor(options: EventpopStrategyOptionsWithRequest, verify: EventpopVerifyFunctionWithRequest);
-  constructor(options: EventpopStrategyOptionsWithRequest, verify: EventpopVerifyFunctionWithRequestAndParams);
+  constructor(
+    options: EventpopStrategyOptionsWithRequest,
+    verify: EventpopVerifyFunctionWithRequestAndParams,
+  );
   constructor(options: EventpopStrategyOptions | EventpopStrategyOptionsWithRequest, verify: AnyVerify) {
     const config = resolveClientOptions(options);
     checkVerify(verify);
@@ -172,7 +181,10 @@ export class Strategy extends OAuth2Strategy {
     if (options.proxy !== undefined) passthrough.proxy = options.proxy;
     if (options.sessionKey !== undefined) passthrough.sessionKey = options.sessionKey;
     super(
-      { ...passthrough, passReqToCallback: options.passReqToCallback === true } as OAuth2Strategy.StrategyOptions,
+      {
+        ...passthrough,
+        passReqToCallback: options.passReqToCallback === true,
+      } as OAuth2Strategy.StrategyOptions,
       guardVerify(verify) as OAuth2Strategy.VerifyFunction,
     );
     this.name = 'eventpop';
@@ -185,7 +197,11 @@ export class Strategy extends OAuth2Strategy {
     const oauth2 = this._oauth2;
     const exchange = (code: string, params: Record<string, string>, callback: TokenCallback) => {
       const grantType = params.grant_type ?? 'authorization_code';
-      const grant = { ...params, grant_type: grantType, [grantType === 'refresh_token' ? 'refresh_token' : 'code']: code };
+      const grant = {
+        ...params,
+        grant_type: grantType,
+        [grantType === 'refresh_token' ? 'refresh_token' : 'code']: code,
+      };
       requestToken(config, grant).then(
         (token) => callback(null, token.accessToken, token.refreshToken, token.params),
         (err: unknown) => callback(err),

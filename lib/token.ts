@@ -1,8 +1,8 @@
 // Eventpop's token endpoint: one request, and its answer parsed into a typed token or a typed error.
 import { internalOAuthError, scrub, TokenError } from './errors';
 import { describeURL, HttpBodyTooLargeError, type HttpResponse, HttpTimeoutError, send } from './http';
-import type { ClientConfig } from './options';
 import { parseJSON } from './json';
+import type { ClientConfig } from './options';
 
 /**
  * Eventpop's token response as the verify callback's `params` receives it (RFC 6749 section 5.1,
@@ -44,14 +44,20 @@ function optionalString(value: unknown): string | undefined {
 export function transportFailure(what: string, url: URL, err: unknown): Error {
   const where = `${what} (${describeURL(url)})`;
   if (err instanceof HttpTimeoutError) {
-    return internalOAuthError(`${where} did not answer within ${err.timeout} ms.`, { code: err.code, cause: err });
-  }
-  if (err instanceof HttpBodyTooLargeError) {
-    return internalOAuthError(`${where} answered with a body over ${err.limit} bytes; reading stopped there.`, {
-      status: err.status,
+    return internalOAuthError(`${where} did not answer within ${err.timeout} ms.`, {
       code: err.code,
       cause: err,
     });
+  }
+  if (err instanceof HttpBodyTooLargeError) {
+    return internalOAuthError(
+      `${where} answered with a body over ${err.limit} bytes; reading stopped there.`,
+      {
+        status: err.status,
+        code: err.code,
+        cause: err,
+      },
+    );
   }
   const code = (err as { code?: unknown } | null)?.code;
   const reason = typeof code === 'string' ? code : err instanceof Error ? err.message : String(err);
@@ -63,7 +69,8 @@ export function transportFailure(what: string, url: URL, err: unknown): Error {
 
 /** A 3xx answer: never followed, since a redirect here means a wrong endpoint. @internal */
 export function redirectMessage(what: string, url: URL, res: HttpResponse): string {
-  const location = typeof res.headers.location === 'string' ? ` to ${res.headers.location.split('?')[0]}` : '';
+  const location =
+    typeof res.headers.location === 'string' ? ` to ${res.headers.location.split('?')[0]}` : '';
   return (
     `${what} (${describeURL(url)}) answered HTTP ${res.status}, a redirect${location}. ` +
     'Set baseURL to the final address (https://www.eventpop.me, not the bare domain).'
@@ -91,9 +98,15 @@ export function parseTokenResponse(
     if (code) {
       // RFC 6749 section 5.2: error, error_description, error_uri. The status is passed on,
       // which passport-oauth2's own parser does not do.
-      const description = optionalString(json?.error_description) ?? `Eventpop refused the token request (${code}).`;
+      const description =
+        optionalString(json?.error_description) ?? `Eventpop refused the token request (${code}).`;
       const uri = optionalString(json?.error_uri);
-      throw new TokenError(scrub(description, secrets), scrub(code, secrets), uri && scrub(uri, secrets), res.status);
+      throw new TokenError(
+        scrub(description, secrets),
+        scrub(code, secrets),
+        uri && scrub(uri, secrets),
+        res.status,
+      );
     }
     throw internalOAuthError(
       `${WHAT} answered HTTP ${res.status} (${contentType(res)}) without an OAuth error; ` +
@@ -134,8 +147,15 @@ export function parseTokenResponse(
  * from any error built from the answer, as is the client secret.
  * @internal
  */
-export async function requestToken(config: ClientConfig, grant: Readonly<Record<string, string>>): Promise<TokenResult> {
-  const form = new URLSearchParams({ ...grant, client_id: config.clientID, client_secret: config.clientSecret });
+export async function requestToken(
+  config: ClientConfig,
+  grant: Readonly<Record<string, string>>,
+): Promise<TokenResult> {
+  const form = new URLSearchParams({
+    ...grant,
+    client_id: config.clientID,
+    client_secret: config.clientSecret,
+  });
   const secrets = [config.clientSecret, grant.code, grant.refresh_token, grant.code_verifier];
   let res: HttpResponse;
   try {

@@ -54,7 +54,10 @@ function statusError(config: ClientConfig, res: HttpResponse, accessToken: strin
     );
   }
   if (status >= 300 && status < 400) {
-    return new EventpopAPIError(redirectMessage(WHAT, config.profileURL, res), { code: 'redirected', status });
+    return new EventpopAPIError(redirectMessage(WHAT, config.profileURL, res), {
+      code: 'redirected',
+      status,
+    });
   }
   if (status >= 500) {
     return new EventpopAPIError(`${WHAT} answered ${status}: Eventpop is failing. Try again later.`, {
@@ -62,10 +65,13 @@ function statusError(config: ClientConfig, res: HttpResponse, accessToken: strin
       status,
     });
   }
-  return new EventpopAPIError(`${WHAT} (${describeURL(config.profileURL)}) answered an unexpected ${status}.`, {
-    code: 'unexpected_status',
-    status,
-  });
+  return new EventpopAPIError(
+    `${WHAT} (${describeURL(config.profileURL)}) answered an unexpected ${status}.`,
+    {
+      code: 'unexpected_status',
+      status,
+    },
+  );
 }
 
 /**
@@ -83,10 +89,13 @@ export async function requestProfile(config: ClientConfig, accessToken: string):
     });
   } catch (err) {
     if (err instanceof HttpBodyTooLargeError) {
-      throw new EventpopAPIError(`${WHAT} answered with a body over ${err.limit} bytes; reading stopped there.`, {
-        code: 'response_too_large',
-        status: err.status,
-      });
+      throw new EventpopAPIError(
+        `${WHAT} answered with a body over ${err.limit} bytes; reading stopped there.`,
+        {
+          code: 'response_too_large',
+          status: err.status,
+        },
+      );
     }
     throw transportFailure(WHAT, config.profileURL, err);
   }

@@ -1,0 +1,107 @@
+// Token helpers beyond login: refresh a user's token, get an app token, fetch a profile again.
+import { type EventpopClientOptions, resolveClientOptions, resolveScope } from './options';
+import type { EventpopProfile } from './profile';
+import { type EventpopTokenParams, requestToken, type TokenResult } from './token';
+import { requestProfile } from './userinfo';
+
+/** An access token from Eventpop's token endpoint, with its expiry made absolute. */
+export interface EventpopToken {
+  accessToken: string;
+  /** Present for user tokens; Eventpop issues none with the client credentials grant. */
+  refreshToken?: string;
+  /** `Bearer`. */
+  tokenType: string;
+  /** Granted scopes, e.g. `['public']`. */
+  scopes: string[];
+  /** When Eventpop issued the token (`created_at`, else the time the answer arrived). */
+  createdAt: Date;
+  /** `created_at + expires_in`; absent when Eventpop gave no lifetime. */
+  expiresAt?: Date;
+  /** The token response as Eventpop sent it, refresh token left out. */
+  params: EventpopTokenParams;
+}
+
+/** Options of {@link getApplicationToken}. */
+export interface ApplicationTokenOptions extends EventpopClientOptions {
+  /** Scopes to ask for. Default: Eventpop's default for the application. */
+  scope?: string | readonly string[] | undefined;
+}
+
+function toToken(result: TokenResult, receivedAt: number): EventpopToken {
+  const { params } = result;
+  const createdAtMs = params.created_at !== undefined ? params.created_at * 1000 : receivedAt;
+  const token: EventpopToken = {
+    accessToken: result.accessToken,
+    tokenType: params.token_type,
+    scopes: params.scope ? params.scope.split(' ').filter(Boolean) : [],
+    createdAt: new Date(createdAtMs),
+    params,
+  };
+  if (result.refreshToken !== undefined) token.refreshToken = result.refreshToken;
+  if (params.expires_in !== undefined) token.expiresAt = new Date(createdAtMs + params.expires_in * 1000);
+  return token;
+}
+
+function requireToken(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`passport-eventpop: ${name} must be a non-empty string.`);
+  }
+  return value;
+}
+
+/**
+ * Exchanges a refresh token for a new access token (RFC 6749 section 6). Eventpop rotates
+ * refresh tokens: store the returned `refreshToken`, since the old one stops working once the
+ * new access token is used.
+ *
+ * @example
+ * ```ts
+ * const token = await refreshAccessToken({ clientID, clientSecret }, req.user.refreshToken);
+ * req.user.accessToken = token.accessToken;
+ * req.user.refreshToken = token.refreshToken;
+ * req.user.expiresAt = token.expiresAt?.getTime();
+ * ```
+ * @throws {TokenError} Eventpop refused the refresh token (`invalid_grant`: sign the user in again).
+ * @throws {InternalOAuthError} network failure, timeout (`code: 'ETIMEDOUT'`) or a non-OAuth answer.
+ */
+export async function refreshAccessToken(
+  options: EventpopClientOptions,
+  refreshToken: string,
+): Promise<EventpopToken> {
+  const config = resolveClientOptions(options);
+  const grant = {
+    grant_type: 'refresh_token',
+    refresh_token: requireToken(refreshToken, 'the refresh token'),
+  };
+  return toToken(await requestToken(config, grant), Date.now());
+}
+
+/**
+ * Gets an application token with the client credentials grant (Eventpop's "App Authentication
+ * Flow", RFC 6749 section 4.4). It acts for the application, not a user: it has no refresh
+ * token and cannot read `/api/public/me`. Eventpop recommends the user flow with the
+ * `organizer` scope instead for new integrations.
+ *
+ * @throws {TokenError} Eventpop refused the client (`invalid_client`).
+ * @throws {InternalOAuthError} network failure, timeout (`code: 'ETIMEDOUT'`) or a non-OAuth answer.
+ */
+export async function getApplicationToken(options: ApplicationTokenOptions): Promise<EventpopToken> {
+  const config = resolveClientOptions(options);
+  const grant: Record<string, string> = { grant_type: 'client_credentials' };
+  if (options.scope !== undefined) grant.scope = resolveScope(options.scope).join(' ');
+  return toToken(await requestToken(config, grant), Date.now());
+}
+
+/**
+ * Fetches the user's profile from `/api/public/me` again, outside a login, with the same
+ * mapping as the strategy. Eventpop allows 10 calls a minute per token: cache the result.
+ *
+ * @throws {EventpopAPIError} the token was refused (`invalid_token`), lacks a scope, the rate limit was hit, ...
+ * @throws {InternalOAuthError} network failure or timeout.
+ */
+export async function fetchProfile(
+  options: EventpopClientOptions,
+  accessToken: string,
+): Promise<EventpopProfile> {
+  return requestProfile(resolveClientOptions(options), requireToken(accessToken, 'the access token'));
+}
