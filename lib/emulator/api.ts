@@ -1,0 +1,84 @@
+// The resource API, GET /api/public/me: bearer token checks, the per-token rate limit and the profile.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { send, sendJson } from './http';
+import type { Store, TokenRecord, TokenState } from './store';
+
+const windowMs = 60_000;
+
+/** Doorkeeper's `invalid_token` descriptions. */
+const tokenProblems: Readonly<Record<Exclude<TokenState, 'valid'> | 'unknown', string>> = {
+  unknown: 'The access token is invalid',
+  expired: 'The access token expired',
+  revoked: 'The access token was revoked',
+};
+
+/** Bearer token from the `Authorization` header (RFC 6750 2.1), else the `access_token` query parameter (2.3). */
+function bearerToken(req: IncomingMessage, query: URLSearchParams): string | undefined {
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (match?.[1] !== undefined) return match[1];
+  }
+  return query.get('access_token') || undefined;
+}
+
+/**
+ * Counts a request against the token's fixed one-minute window (Eventpop: 10 a minute). Returns the
+ * whole seconds until the window frees when over the limit, else `undefined`.
+ */
+function overLimit(record: TokenRecord, limit: number, now: number): number | undefined {
+  if (!Number.isFinite(limit)) return undefined;
+  if (now - record.rateWindowStart >= windowMs) {
+    record.rateWindowStart = now;
+    record.rateCount = 0;
+  }
+  if (record.rateCount >= limit)
+    return Math.max(1, Math.ceil((record.rateWindowStart + windowMs - now) / 1000));
+  record.rateCount += 1;
+  return undefined;
+}
+
+/**
+ * `GET /api/public/me`. A refused token is `401` with an empty body and Doorkeeper's
+ * `WWW-Authenticate`; an app token (client credentials, no user) or one without `public` is `403`.
+ */
+export function handleMe(
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+  store: Store,
+  rateLimit: number,
+): void {
+  const token = bearerToken(req, query);
+  const record = token === undefined ? undefined : store.findByAccess(token);
+  const state = record === undefined ? 'unknown' : store.stateOf(record);
+  if (record === undefined || state !== 'valid') {
+    const problem = tokenProblems[state === 'valid' ? 'unknown' : state];
+    send(res, 401, '', {
+      'WWW-Authenticate': `Bearer realm="Doorkeeper", error="invalid_token", error_description="${problem}"`,
+    });
+    return;
+  }
+  store.markUsed(record);
+
+  const retryAfter = overLimit(record, rateLimit, store.now());
+  if (retryAfter !== undefined) {
+    sendJson(
+      res,
+      429,
+      {
+        error: 'rate_limit_exceeded',
+        error_description: `Rate limit of ${rateLimit} requests per minute exceeded; retry in ${retryAfter} seconds.`,
+      },
+      { 'Retry-After': String(retryAfter) },
+    );
+    return;
+  }
+
+  const user = record.userId === undefined ? undefined : store.users.get(record.userId);
+  if (!record.scopes.includes('public') || user === undefined) {
+    send(res, 403, '');
+    return;
+  }
+  sendJson(res, 200, { user }, { 'Cache-Control': 'max-age=0, private, must-revalidate' });
+}

@@ -1,0 +1,9 @@
+// Public exports of `passport-eventpop/emulator`, the local Eventpop server for tests and demos.
+export type { Endpoint, Fault, FaultAnswer, FaultKind, JsonValue } from './faults';
+export { endpoints } from './faults';
+export type { EmulatorOptions } from './options';
+export { defaultClient, defaultUsers } from './seed';
+export type { Emulator, RequestLogEntry } from './server';
+export { createEmulator } from './server';
+export type { EmulatorAvatars, EmulatorClient, EmulatorStats, EmulatorUser, Scope } from './store';
+export { knownScopes } from './store';

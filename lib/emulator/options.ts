@@ -1,0 +1,126 @@
+// The emulator's options: their types, defaults and validation, in one place.
+import { defaultClient, defaultUsers } from './seed';
+import type { EmulatorClient, EmulatorUser, StoreLifetimes } from './store';
+
+/** Options of {@link createEmulator}. Every field is optional. */
+export interface EmulatorOptions {
+  /** TCP port; `0` (the default) picks a free one. */
+  port?: number;
+  /** Address to bind; default `'127.0.0.1'`. */
+  host?: string;
+  /** Registered applications; default `[defaultClient]`. */
+  clients?: readonly EmulatorClient[];
+  /** Users offered on the sign-in page, the first preselected; default `defaultUsers`. */
+  users?: readonly EmulatorUser[];
+  /**
+   * Skip the consent page: `GET /oauth/authorize` redirects with a code at once, for the first user
+   * (`true`) or the one named (`{ userId }`). For unattended tests and benchmarks.
+   */
+  autoApprove?: boolean | { userId: number };
+  /** `/api/public/me` requests allowed per token per minute (Eventpop: 10). `0` or `Infinity`: no limit. */
+  profileRateLimit?: number;
+  /** Authorization code lifetime in seconds; default 600. */
+  codeTTL?: number;
+  /** Access token lifetime in seconds (`expires_in`); default 7200. */
+  tokenTTL?: number;
+  /** Refresh token lifetime in seconds (Doorkeeper's never end; the emulator's must, to bound memory); default 30 days. */
+  refreshTokenTTL?: number;
+  /** How many recent requests `emu.requests` keeps; default 1000, `0` keeps none (counts still count). */
+  requestLogSize?: number;
+}
+
+/** @internal Options with defaults applied and checked. */
+export interface ResolvedOptions {
+  port: number;
+  host: string;
+  clients: readonly EmulatorClient[];
+  users: readonly EmulatorUser[];
+  autoApproveUserId: number | undefined;
+  profileRateLimit: number;
+  lifetimes: StoreLifetimes;
+  requestLogSize: number;
+}
+
+function fail(option: string, expected: string): never {
+  throw new TypeError(`createEmulator: option \`${option}\` must be ${expected}`);
+}
+
+function positive(value: number | undefined, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(typeof value === 'number' && Number.isFinite(value) && value > 0))
+    fail(option, 'a positive number of seconds');
+  return value;
+}
+
+function checkClient(c: EmulatorClient, i: number, seen: Set<string>): EmulatorClient {
+  const at = `clients[${i}]`;
+  if (typeof c?.clientId !== 'string' || c.clientId === '') fail(`${at}.clientId`, 'a non-empty string');
+  if (seen.has(c.clientId)) fail(`${at}.clientId`, `unique (${JSON.stringify(c.clientId)} appears twice)`);
+  seen.add(c.clientId);
+  if (typeof c.clientSecret !== 'string' || c.clientSecret === '')
+    fail(`${at}.clientSecret`, 'a non-empty string');
+  if (typeof c.name !== 'string') fail(`${at}.name`, 'a string');
+  if (!Array.isArray(c.redirectUris) || c.redirectUris.length === 0) {
+    fail(`${at}.redirectUris`, 'a non-empty array of absolute URLs');
+  }
+  for (const uri of c.redirectUris) {
+    if (typeof uri !== 'string' || !URL.canParse(uri)) fail(`${at}.redirectUris`, 'absolute URLs');
+  }
+  return Object.freeze({ ...c, redirectUris: Object.freeze([...c.redirectUris]) });
+}
+
+function checkUser(u: EmulatorUser, i: number, seen: Set<number>): EmulatorUser {
+  if (!Number.isSafeInteger(u?.id)) fail(`users[${i}].id`, 'an integer');
+  if (seen.has(u.id)) fail(`users[${i}].id`, `unique (${u.id} appears twice)`);
+  seen.add(u.id);
+  return structuredClone(u);
+}
+
+/** @internal Applies defaults and checks every option once, naming the option that is wrong. */
+export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
+  const port = options.port ?? 0;
+  if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) fail('port', 'an integer from 0 to 65535');
+  const host = options.host ?? '127.0.0.1';
+  if (typeof host !== 'string' || host === '') fail('host', 'a host name or IP address');
+
+  const seenClients = new Set<string>();
+  const clients = (options.clients ?? [defaultClient]).map((c, i) => checkClient(c, i, seenClients));
+  const seenUsers = new Set<number>();
+  const users = (options.users ?? defaultUsers).map((u, i) => checkUser(u, i, seenUsers));
+
+  let autoApproveUserId: number | undefined;
+  const auto = options.autoApprove;
+  if (auto === true) {
+    autoApproveUserId = users[0]?.id;
+    if (autoApproveUserId === undefined) fail('autoApprove', 'used with at least one user');
+  } else if (typeof auto === 'object' && auto !== null) {
+    if (!seenUsers.has(auto.userId)) fail('autoApprove.userId', 'the id of one of `users`');
+    autoApproveUserId = auto.userId;
+  } else if (auto !== undefined && auto !== false) {
+    fail('autoApprove', 'a boolean or { userId }');
+  }
+
+  let profileRateLimit = options.profileRateLimit ?? 10;
+  if (!(typeof profileRateLimit === 'number' && profileRateLimit >= 0)) {
+    fail('profileRateLimit', 'a number of requests per minute >= 0 (0 or Infinity: unlimited)');
+  }
+  if (profileRateLimit === 0) profileRateLimit = Number.POSITIVE_INFINITY;
+
+  const requestLogSize = options.requestLogSize ?? 1000;
+  if (!(Number.isInteger(requestLogSize) && requestLogSize >= 0)) fail('requestLogSize', 'an integer >= 0');
+
+  return {
+    port,
+    host,
+    clients,
+    users,
+    autoApproveUserId,
+    profileRateLimit,
+    requestLogSize,
+    lifetimes: {
+      codeTTL: positive(options.codeTTL, 'codeTTL', 600),
+      tokenTTL: positive(options.tokenTTL, 'tokenTTL', 7200),
+      refreshTokenTTL: positive(options.refreshTokenTTL, 'refreshTokenTTL', 30 * 24 * 3600),
+    },
+  };
+}

@@ -1,0 +1,262 @@
+// The emulator's in-memory state: registered clients, users, authorization codes and tokens, and its clock.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** A scope Eventpop knows: `public` (the user's profile, orders, tickets) or `organizer`. */
+export type Scope = 'public' | 'organizer';
+
+/** The scopes the emulator accepts, in the order its consent page lists them. */
+export const knownScopes: readonly Scope[] = ['public', 'organizer'];
+
+/** The four sizes of a user's picture, as in Eventpop's `/api/public/me`. */
+export interface EmulatorAvatars {
+  original?: string | null;
+  medium?: string | null;
+  thumb?: string | null;
+  tiny?: string | null;
+}
+
+/**
+ * A user as Eventpop's `/api/public/me` returns it inside `{"user": ...}`. Only `id` (an integer) is
+ * required; every other field may be absent or `null`, and the emulator returns it exactly as given.
+ */
+export interface EmulatorUser {
+  id: number;
+  full_name?: string | null;
+  email?: string | null;
+  avatar?: string | null;
+  avatars?: EmulatorAvatars | null;
+  birthday?: string | null;
+  gender?: string | null;
+  phone?: string | null;
+}
+
+/** An OAuth application registered with the emulator. */
+export interface EmulatorClient {
+  clientId: string;
+  clientSecret: string;
+  /** Exact redirect URIs; `/oauth/authorize` and `/oauth/token` compare them as strings. */
+  redirectUris: readonly string[];
+  /** Shown on the consent page. */
+  name: string;
+  /**
+   * `true` (the default): the token endpoint requires the secret. `false`: a public client, which may
+   * exchange codes and refresh tokens with its `client_id` alone (PKCE advised), but not use
+   * `client_credentials`.
+   */
+  confidential?: boolean;
+}
+
+/** @internal An authorization code waiting to be exchanged. */
+export interface CodeGrant {
+  readonly clientId: string;
+  readonly userId: number;
+  readonly scopes: readonly Scope[];
+  /** The redirect URI the authorize step used (sent, or defaulted to the client's only one). */
+  readonly redirectUri: string;
+  /** Whether the authorize request carried `redirect_uri` (RFC 6749 4.1.3 then requires it again). */
+  readonly redirectUriSent: boolean;
+  readonly codeChallenge: string | undefined;
+  readonly codeChallengeMethod: 'plain' | 'S256' | undefined;
+  readonly expiresAt: number;
+}
+
+/**
+ * @internal One issued token, like a Doorkeeper `oauth_access_tokens` row: the access token and its
+ * refresh token live and die together.
+ */
+export interface TokenRecord {
+  readonly accessToken: string;
+  readonly refreshToken: string | undefined;
+  readonly clientId: string;
+  /** `undefined` for an app token from `client_credentials`. */
+  readonly userId: number | undefined;
+  readonly scopes: readonly Scope[];
+  /** Milliseconds on the emulator's clock. */
+  readonly createdAt: number;
+  expiresAt: number;
+  revokedAt: number | undefined;
+  /** Set on a refreshed token until its first use, which revokes the token it replaced. */
+  previousRefreshToken: string | undefined;
+  /** Start of the current `/api/public/me` rate-limit window and the requests counted in it. */
+  rateWindowStart: number;
+  rateCount: number;
+}
+
+/** @internal What a lookup of an access token found. */
+export type TokenState = 'valid' | 'expired' | 'revoked';
+
+/** @internal Lifetimes in seconds. */
+export interface StoreLifetimes {
+  codeTTL: number;
+  tokenTTL: number;
+  refreshTokenTTL: number;
+}
+
+/** How many codes and tokens the emulator holds, to check that it prunes. */
+export interface EmulatorStats {
+  codes: number;
+  tokens: number;
+}
+
+/** A random 64-hex string (256 bits), the shape of Eventpop's codes and tokens. */
+export function randomToken(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** Compares two secrets in constant time whatever their lengths (hashing first equalizes them). */
+export function secretsEqual(a: string, b: string): boolean {
+  const ha = createHash('sha256').update(a).digest();
+  const hb = createHash('sha256').update(b).digest();
+  return timingSafeEqual(ha, hb);
+}
+
+/** @internal The emulator's state; every time is read from its own clock so tests can move it. */
+export class Store {
+  readonly clients = new Map<string, EmulatorClient>();
+  readonly users = new Map<number, EmulatorUser>();
+  private readonly codes = new Map<string, CodeGrant>();
+  private readonly byAccess = new Map<string, TokenRecord>();
+  private readonly byRefresh = new Map<string, TokenRecord>();
+  private offsetMs = 0;
+
+  constructor(
+    clients: readonly EmulatorClient[],
+    users: readonly EmulatorUser[],
+    readonly lifetimes: StoreLifetimes,
+  ) {
+    for (const c of clients) this.clients.set(c.clientId, c);
+    for (const u of users) this.users.set(u.id, u);
+  }
+
+  /** Milliseconds since the epoch, on the emulator's (movable) clock. */
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+
+  /** Moves the clock forward, then drops what expired. */
+  advance(seconds: number): void {
+    this.offsetMs += seconds * 1000;
+    this.sweep();
+  }
+
+  issueCode(grant: Omit<CodeGrant, 'expiresAt'>): string {
+    const code = randomToken();
+    this.codes.set(code, { ...grant, expiresAt: this.now() + this.lifetimes.codeTTL * 1000 });
+    return code;
+  }
+
+  /** A live code, or `undefined` for an unknown, used or expired one. */
+  findCode(code: string): CodeGrant | undefined {
+    const grant = this.codes.get(code);
+    if (grant === undefined) return undefined;
+    if (grant.expiresAt <= this.now()) {
+      this.codes.delete(code);
+      return undefined;
+    }
+    return grant;
+  }
+
+  /**
+   * Uses up a code. Like Doorkeeper, a used code is forgotten (a reuse is `invalid_grant`) and the
+   * tokens issued from it stay valid.
+   */
+  consumeCode(code: string): void {
+    this.codes.delete(code);
+  }
+
+  issueToken(fields: {
+    clientId: string;
+    userId: number | undefined;
+    scopes: readonly Scope[];
+    withRefresh: boolean;
+    previousRefreshToken?: string;
+  }): TokenRecord {
+    const now = this.now();
+    const record: TokenRecord = {
+      accessToken: randomToken(),
+      refreshToken: fields.withRefresh ? randomToken() : undefined,
+      clientId: fields.clientId,
+      userId: fields.userId,
+      scopes: fields.scopes,
+      createdAt: now,
+      expiresAt: now + this.lifetimes.tokenTTL * 1000,
+      revokedAt: undefined,
+      previousRefreshToken: fields.previousRefreshToken,
+      rateWindowStart: 0,
+      rateCount: 0,
+    };
+    this.byAccess.set(record.accessToken, record);
+    if (record.refreshToken !== undefined) this.byRefresh.set(record.refreshToken, record);
+    return record;
+  }
+
+  findByAccess(token: string): TokenRecord | undefined {
+    return this.byAccess.get(token);
+  }
+
+  /** The token a live refresh token belongs to, or `undefined` for an unknown, revoked or expired one. */
+  findByRefresh(token: string): TokenRecord | undefined {
+    const record = this.byRefresh.get(token);
+    if (record === undefined || record.revokedAt !== undefined) return undefined;
+    if (this.refreshExpiresAt(record) <= this.now()) return undefined;
+    return record;
+  }
+
+  stateOf(record: TokenRecord): TokenState {
+    if (record.revokedAt !== undefined) return 'revoked';
+    return record.expiresAt <= this.now() ? 'expired' : 'valid';
+  }
+
+  /**
+   * Records the first use of a refreshed token: the token it replaced (access and refresh) is revoked
+   * now, as Doorkeeper does with `refresh_token_revoked_on_use`.
+   */
+  markUsed(record: TokenRecord): void {
+    const previous = record.previousRefreshToken;
+    if (previous === undefined) return;
+    record.previousRefreshToken = undefined;
+    const old = this.byRefresh.get(previous);
+    if (old !== undefined) this.revoke(old);
+  }
+
+  revoke(record: TokenRecord): void {
+    if (record.revokedAt === undefined) record.revokedAt = this.now();
+  }
+
+  /** Makes an access token expire now; `false` when the token is unknown. */
+  expireAccessToken(token: string): boolean {
+    const record = this.byAccess.get(token);
+    if (record === undefined) return false;
+    record.expiresAt = Math.min(record.expiresAt, this.now());
+    return true;
+  }
+
+  /**
+   * Forgets expired codes, and tokens that can no longer be used in any way. A revoked or expired
+   * access token is kept while its refresh token lives or its original lifetime runs, so `/me` can
+   * still say "was revoked" or "expired" rather than "is invalid".
+   */
+  sweep(): void {
+    const now = this.now();
+    for (const [code, grant] of this.codes) if (grant.expiresAt <= now) this.codes.delete(code);
+    for (const [token, record] of this.byAccess) {
+      const accessDead = record.expiresAt <= now && record.createdAt + this.lifetimes.tokenTTL * 1000 <= now;
+      const refreshDead =
+        record.refreshToken === undefined ||
+        record.revokedAt !== undefined ||
+        this.refreshExpiresAt(record) <= now;
+      if (accessDead && refreshDead) {
+        this.byAccess.delete(token);
+        if (record.refreshToken !== undefined) this.byRefresh.delete(record.refreshToken);
+      }
+    }
+  }
+
+  stats(): EmulatorStats {
+    return { codes: this.codes.size, tokens: this.byAccess.size };
+  }
+
+  private refreshExpiresAt(record: TokenRecord): number {
+    return record.createdAt + this.lifetimes.refreshTokenTTL * 1000;
+  }
+}
