@@ -1,0 +1,124 @@
+// refreshAccessToken and fetchProfile against the emulator over real sockets.
+import { expect } from 'chai';
+import { EventpopAPIError, fetchProfile, InternalOAuthError, refreshAccessToken, TokenError } from '../lib';
+import { createEmulator, type Emulator } from '../lib/emulator';
+
+const CLIENT = {
+  clientId: 'helpers-app',
+  clientSecret: 'helpers-secret-9f8e7d',
+  redirectUris: ['http://127.0.0.1:9/cb'],
+  name: 'Helpers',
+};
+
+/** Signs the emulator's first user in without a browser: authorize (auto-approved), then the code grant. */
+async function signIn(emu: Emulator): Promise<{ access_token: string; refresh_token: string }> {
+  const authorize = new URL('/oauth/authorize', emu.url);
+  authorize.search = new URLSearchParams({
+    client_id: CLIENT.clientId,
+    redirect_uri: CLIENT.redirectUris[0]!,
+    response_type: 'code',
+    scope: 'public',
+  }).toString();
+  const redirect = await fetch(authorize, { redirect: 'manual' });
+  const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
+  const token = await fetch(new URL('/oauth/token', emu.url), {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: CLIENT.redirectUris[0]!,
+      client_id: CLIENT.clientId,
+      client_secret: CLIENT.clientSecret,
+    }),
+  });
+  return (await token.json()) as { access_token: string; refresh_token: string };
+}
+
+describe('refreshAccessToken against the emulator', () => {
+  let emu: Emulator;
+  let options: { clientID: string; clientSecret: string; baseURL: string; timeout: number };
+
+  before(async () => {
+    emu = await createEmulator({ port: 0, clients: [CLIENT], autoApprove: true });
+    options = {
+      clientID: CLIENT.clientId,
+      clientSecret: CLIENT.clientSecret,
+      baseURL: emu.url,
+      timeout: 500,
+    };
+  });
+  afterEach(() => emu.clearFaults());
+  after(() => emu.close());
+
+  it('returns a new access and refresh token with an absolute expiry', async () => {
+    const first = await signIn(emu);
+    const startedAt = Math.floor(Date.now() / 1000) * 1000;
+    const token = await refreshAccessToken(options, first.refresh_token);
+    expect(token.accessToken)
+      .to.match(/^[0-9a-f]{64}$/)
+      .and.not.equal(first.access_token);
+    expect(token.refreshToken)
+      .to.match(/^[0-9a-f]{64}$/)
+      .and.not.equal(first.refresh_token);
+    expect(token.tokenType).to.equal('Bearer');
+    expect(token.scopes).to.deep.equal(['public']);
+    expect(token.expiresAt!.getTime() - token.createdAt.getTime()).to.equal(7200 * 1000);
+    expect(token.createdAt.getTime()).to.be.at.least(startedAt);
+  });
+
+  it('gives a token that reads the profile with fetchProfile', async () => {
+    const token = await refreshAccessToken(options, (await signIn(emu)).refresh_token);
+    const profile = await fetchProfile(options, token.accessToken);
+    expect(profile.id).to.equal(String(emu.users[0]!.id));
+    expect(profile.provider).to.equal('eventpop');
+  });
+
+  it('fails with TokenError invalid_grant and status 400 for a refresh token that was already rotated', async () => {
+    const first = await signIn(emu);
+    const second = await refreshAccessToken(options, first.refresh_token);
+    await fetchProfile(options, second.accessToken); // using the new token retires the old refresh token
+    const err = await refreshAccessToken(options, first.refresh_token).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(TokenError);
+    expect(err).to.include({ code: 'invalid_grant', status: 400 });
+    expect(String((err as Error).message)).not.to.include(first.refresh_token);
+  });
+
+  it('fails with TokenError invalid_client and status 401 for a wrong client secret, without echoing it', async () => {
+    const { refresh_token } = await signIn(emu);
+    const err = await refreshAccessToken(
+      { ...options, clientSecret: 'wrong-secret-123456' },
+      refresh_token,
+    ).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(TokenError);
+    expect(err).to.include({ code: 'invalid_client', status: 401 });
+    expect(JSON.stringify({ ...(err as object), m: (err as Error).message })).not.to.include(
+      'wrong-secret-123456',
+    );
+  });
+
+  it('fails with InternalOAuthError ETIMEDOUT naming the token endpoint when Eventpop never answers', async () => {
+    emu.inject('token', { hang: true, times: 1 });
+    const err = await refreshAccessToken(options, 'f'.repeat(64)).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(InternalOAuthError);
+    expect(err).to.have.property('code', 'ETIMEDOUT');
+    expect((err as Error).message)
+      .to.include(`${emu.url}/oauth/token`)
+      .and.include('500 ms');
+  });
+
+  it('fails with EventpopAPIError invalid_token when fetchProfile gets an expired token', async () => {
+    const { access_token } = await signIn(emu);
+    emu.expireToken(access_token);
+    const err = await fetchProfile(options, access_token).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(EventpopAPIError);
+    expect(err).to.include({ code: 'invalid_token', status: 401 });
+  });
+
+  it('throws a TypeError for an empty refresh token, before any request', async () => {
+    const tokenRequests = emu.counts.token;
+    const err = await refreshAccessToken(options, '').catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(TypeError);
+    expect((err as Error).message).to.include('refresh token');
+    expect(emu.counts.token).to.equal(tokenRequests);
+  });
+});
