@@ -1,0 +1,257 @@
+// The interop harness: a cookie-keeping browser over fetch, the emulator and app servers, and the suite every framework passes.
+import { once } from 'node:events';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import { createEmulator, type Emulator } from '../../lib/emulator';
+import type { LoginErrorBody, SessionUser, StartApp } from './app-kit';
+
+const CLIENT_ID = 'interop-client';
+const CLIENT_SECRET = 'interop-secret';
+/** Each strategy's timeout: short, so that a hung token endpoint fails the login quickly. */
+export const STRATEGY_TIMEOUT_MS = 1000;
+
+/** One HTTP answer as the test sees it; `location` is resolved against the request URL. */
+export interface Page {
+  readonly url: string;
+  readonly status: number;
+  readonly location: string | undefined;
+  readonly body: string;
+}
+
+/**
+ * A browser without a browser: `fetch` with `redirect: 'manual'`, and a cookie jar that sends back
+ * what the servers set (all servers here are 127.0.0.1, so one jar; ports do not isolate cookies).
+ */
+export class Browser {
+  private readonly cookies = new Map<string, string>();
+
+  async get(url: string): Promise<Page> {
+    return this.request(url, { method: 'GET' });
+  }
+
+  async postForm(url: string, form: URLSearchParams): Promise<Page> {
+    return this.request(url, {
+      method: 'POST',
+      body: form.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  }
+
+  private async request(
+    url: string,
+    init: { method: string; body?: string; headers?: Record<string, string> },
+  ) {
+    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...init.headers, ...(cookie ? { cookie } : {}) },
+      signal: AbortSignal.timeout(10_000),
+    });
+    for (const line of res.headers.getSetCookie()) this.store(line);
+    const location = res.headers.get('location');
+    return {
+      url,
+      status: res.status,
+      location: location === null ? undefined : new URL(location, url).href,
+      body: await res.text(),
+    };
+  }
+
+  private store(line: string): void {
+    const [pair = '', ...attributes] = line.split(';');
+    const eq = pair.indexOf('=');
+    const name = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
+    const expired = attributes.some((a) => {
+      const [key = '', val = ''] = a.trim().split('=');
+      if (key.toLowerCase() === 'max-age') return Number(val) <= 0;
+      if (key.toLowerCase() === 'expires') return Date.parse(val) <= Date.now();
+      return false;
+    });
+    if (expired || value === '') this.cookies.delete(name);
+    else this.cookies.set(name, value);
+  }
+}
+
+/** Reads the hidden fields of the emulator's consent form. */
+function hiddenFields(html: string): URLSearchParams {
+  const form = new URLSearchParams();
+  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) {
+    form.set(unescapeHtml(name ?? ''), unescapeHtml(value ?? ''));
+  }
+  return form;
+}
+
+function unescapeHtml(text: string): string {
+  return text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+}
+
+/** A server listening on 127.0.0.1 port 0, with no handler yet, and its base URL. */
+export async function listeningServer(): Promise<{ server: http.Server; url: string }> {
+  const server = http.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+/** Closes a server and every connection still open on it (keep-alive ones included). */
+export async function closeServer(server: http.Server): Promise<void> {
+  if (!server.listening) return;
+  const closed = once(server, 'close');
+  server.close();
+  server.closeAllConnections();
+  await closed;
+}
+
+/** A running app under test and the emulator it signs in with. */
+export interface Interop {
+  readonly appURL: string;
+  readonly emu: Emulator;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens first (so the callback URL's port is known), starts the emulator with a client whose
+ * redirect URIs are the app's callbacks, then starts the app on the listening server.
+ */
+export async function startInterop(startApp: StartApp): Promise<Interop> {
+  const { server, url: appURL } = await listeningServer();
+  const callbackURL = `${appURL}/auth/eventpop/callback`;
+  const paramsCallbackURL = `${appURL}/auth/eventpop-params/callback`;
+  const emu = await createEmulator({
+    port: 0,
+    clients: [
+      {
+        clientId: CLIENT_ID,
+        clientSecret: CLIENT_SECRET,
+        redirectUris: [callbackURL, paramsCallbackURL],
+        name: 'Interop',
+      },
+    ],
+  });
+  const app = await startApp(server, {
+    strategy: {
+      clientID: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      baseURL: emu.url,
+      callbackURL,
+      timeout: STRATEGY_TIMEOUT_MS,
+    },
+    paramsCallbackURL,
+  });
+  return {
+    appURL,
+    emu,
+    async close() {
+      await app.close();
+      await closeServer(server);
+      await emu.close();
+    },
+  };
+}
+
+/** What the user does on Eventpop's consent page. */
+export type Decision = 'allow' | 'deny';
+
+/**
+ * Goes through a login as a browser would: the app's login route, the emulator's consent page,
+ * the form's Allow or Deny (as the first seeded user), and back to the app's callback. Returns the
+ * app's answer to the callback.
+ */
+export async function login(
+  browser: Browser,
+  it: Interop,
+  decision: Decision,
+  loginPath = '/auth/eventpop',
+): Promise<Page> {
+  const start = await browser.get(`${it.appURL}${loginPath}`);
+  expect(start.status, 'the login route redirects to Eventpop').to.equal(302);
+  expect(start.location).to.match(new RegExp(`^${it.emu.url}/oauth/authorize\\?`));
+  const consent = await browser.get(start.location ?? '');
+  expect(consent.status, 'the emulator shows its consent page').to.equal(200);
+  const form = hiddenFields(consent.body);
+  form.set('user_id', String(it.emu.users[0]?.id));
+  form.set('decision', decision);
+  const back = await browser.postForm(`${it.emu.url}/oauth/authorize`, form);
+  expect(back.status, 'the emulator redirects back to the app').to.equal(302);
+  expect(back.location).to.match(new RegExp(`^${it.appURL}/auth/`));
+  return browser.get(back.location ?? '');
+}
+
+/** The first seeded user as each app's `/me` should return it. */
+export function expectedUser(emu: Emulator): SessionUser {
+  const user = emu.users[0];
+  if (user === undefined) throw new Error('the emulator has no users');
+  return { id: String(user.id), displayName: user.full_name ?? '', email: user.email ?? null };
+}
+
+/**
+ * The tests every framework's app must pass: a full login that ends with the typed profile in the
+ * session, a refusal that ends at the app's failure redirect, and token-endpoint failures that
+ * reach the framework's error handling as typed errors.
+ */
+export function describeLogin(framework: string, startApp: StartApp): void {
+  describe(`${framework}: signing in with Eventpop`, () => {
+    let interop: Interop;
+
+    before(async () => {
+      interop = await startInterop(startApp);
+    });
+
+    after(async () => {
+      await interop?.close();
+    });
+
+    afterEach(() => {
+      interop.emu.clearFaults();
+    });
+
+    it('signs the user in and serves the typed profile from the session', async () => {
+      const browser = new Browser();
+      const callback = await login(browser, interop, 'allow');
+      expect(callback.status).to.equal(302);
+      expect(callback.location).to.equal(`${interop.appURL}/`);
+      const me = await browser.get(`${interop.appURL}/me`);
+      expect(me.status).to.equal(200);
+      expect(JSON.parse(me.body)).to.deep.equal(expectedUser(interop.emu));
+    });
+
+    it('redirects to the failure page, with no token request, when the user denies consent', async () => {
+      const browser = new Browser();
+      const tokenRequests = interop.emu.counts.token;
+      const callback = await login(browser, interop, 'deny');
+      expect([callback.status, callback.location]).to.deep.equal([302, `${interop.appURL}/login`]);
+      expect(interop.emu.counts.token).to.equal(tokenRequests);
+      expect((await browser.get(`${interop.appURL}/me`)).status).to.equal(401);
+    });
+
+    it("answers through the framework's error handling with TokenError invalid_grant when Eventpop refuses the code", async () => {
+      interop.emu.inject('token', {
+        status: 400,
+        body: { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid.' },
+        times: 1,
+      });
+      const browser = new Browser();
+      const callback = await login(browser, interop, 'allow');
+      expect(callback.status).to.equal(502);
+      expect(JSON.parse(callback.body)).to.deep.equal({
+        error: 'TokenError',
+        code: 'invalid_grant',
+      } satisfies LoginErrorBody);
+    });
+
+    it("answers through the framework's error handling with InternalOAuthError ETIMEDOUT when the token endpoint hangs", async () => {
+      interop.emu.inject('token', { hang: true, times: 1 });
+      const browser = new Browser();
+      const callback = await login(browser, interop, 'allow');
+      expect(callback.status).to.equal(502);
+      expect(JSON.parse(callback.body)).to.deep.equal({
+        error: 'InternalOAuthError',
+        code: 'ETIMEDOUT',
+      } satisfies LoginErrorBody);
+      expect((await browser.get(`${interop.appURL}/me`)).status, 'and the app keeps serving').to.equal(401);
+    });
+  });
+}
