@@ -221,7 +221,8 @@ describe('emulator: autoApprove', () => {
       expect(query.get('state')).to.equal('k');
       const token = (await (await exchange(emu, query.get('code') ?? '')).json()) as TokenBody;
       const profile = await me(emu, token.access_token);
-      expect((await profile.json()).user.id).to.equal(4242);
+      const body = (await profile.json()) as { user: { id: number } };
+      expect(body.user.id).to.equal(4242);
     } finally {
       await emu.close();
     }
