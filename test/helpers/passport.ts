@@ -1,7 +1,9 @@
 // Test helpers: run a strategy's authenticate() the way passport does, mock requests, and loopback servers.
+import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as net from 'node:net';
+import * as path from 'node:path';
 import nock from 'nock';
 import { type EventpopStrategyOptions, type EventpopVerifyFunction, Strategy } from '../../lib';
 
@@ -307,4 +309,9 @@ export function makeStrategy(
   verify: EventpopVerifyFunction = verifyUser,
 ): Strategy {
   return new Strategy({ ...CLIENT, ...options }, verify);
+}
+
+/** The text of test/fixtures/profile/<name>.json, exactly as stored. */
+export function profileFixture(name: string): string {
+  return readFileSync(path.join(__dirname, '..', 'fixtures', 'profile', `${name}.json`), 'utf8');
 }
