@@ -1,0 +1,106 @@
+// Maps a failed login or refresh to what a person can read and an HTTP status; never the error's secrets or stack.
+import { AuthorizationError, EventpopAPIError, InternalOAuthError, TokenError } from '../../dist/index.mjs';
+
+/**
+ * @typedef {object} Problem
+ * @property {number} status HTTP status for the page
+ * @property {string} title
+ * @property {string} message what happened and what to do, for a person
+ * @property {string} kind the error's class name
+ * @property {string | undefined} code machine-readable reason (OAuth error code, Node error code, API code)
+ * @property {number | undefined} [retryAfter] seconds, for a rate limit
+ */
+
+const GENERIC = {
+  status: 500,
+  title: 'Something went wrong',
+  message: 'The app hit an unexpected problem. Please try again.',
+};
+
+/**
+ * Describes an error from the login or refresh flow. Only fixed sentences and the errors'
+ * machine-readable codes reach the page: the messages may name internal URLs.
+ * @param {unknown} err
+ * @returns {Problem}
+ */
+export function describeError(err) {
+  if (err instanceof TokenError) {
+    const code = typeof err.code === 'string' ? err.code : undefined;
+    if (code === 'invalid_grant') {
+      return {
+        status: 400,
+        title: 'This sign-in link has expired',
+        message:
+          'Eventpop did not accept the sign-in: the link was already used or is too old. Please sign in again.',
+        kind: 'TokenError',
+        code,
+      };
+    }
+    return {
+      status: 502,
+      title: 'Eventpop refused this app',
+      message:
+        'Eventpop refused to finish the sign-in for this app. If it keeps happening, the app is misconfigured.',
+      kind: 'TokenError',
+      code,
+    };
+  }
+  if (err instanceof EventpopAPIError) {
+    const base = { kind: 'EventpopAPIError', code: err.code };
+    switch (err.code) {
+      case 'rate_limited':
+        return {
+          ...base,
+          status: 503,
+          title: 'Eventpop is busy',
+          message: 'Eventpop asked us to slow down. Please wait a minute and sign in again.',
+          retryAfter: err.retryAfter,
+        };
+      case 'invalid_token':
+      case 'insufficient_scope':
+        return {
+          ...base,
+          status: 502,
+          title: 'Eventpop did not share your profile',
+          message:
+            'Eventpop signed you in but would not share your profile with this app. Please sign in again.',
+        };
+      default:
+        return {
+          ...base,
+          status: 502,
+          title: 'Eventpop is having trouble',
+          message: 'Eventpop sent an answer we could not use. Please try again in a moment.',
+        };
+    }
+  }
+  if (err instanceof InternalOAuthError) {
+    const code = /** @type {{ code?: unknown }} */ (err).code;
+    if (code === 'ETIMEDOUT') {
+      return {
+        status: 504,
+        title: 'Eventpop is taking too long',
+        message: 'Eventpop did not answer in time. Please try again in a moment.',
+        kind: 'InternalOAuthError',
+        code,
+      };
+    }
+    return {
+      status: 502,
+      title: 'Could not reach Eventpop',
+      message: 'We could not get a usable answer from Eventpop. Please try again in a moment.',
+      kind: 'InternalOAuthError',
+      code: typeof code === 'string' ? code : undefined,
+    };
+  }
+  if (err instanceof AuthorizationError) {
+    return {
+      status: 400,
+      title: 'Eventpop could not sign you in',
+      message: 'Eventpop sent you back with an error instead of signing you in. Please try again.',
+      kind: 'AuthorizationError',
+      code: typeof err.code === 'string' ? err.code : undefined,
+    };
+  }
+  return { ...GENERIC, kind: 'Error', code: undefined };
+}

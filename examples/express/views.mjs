@@ -1,0 +1,167 @@
+// The demo's HTML pages: one layout, inline CSS, every interpolated value escaped.
+
+/**
+ * Escapes text for HTML element content and double-quoted attribute values.
+ * @param {unknown} value
+ * @returns {string}
+ */
+export function escapeHtml(value) {
+  return String(value).replace(/[&<>"'`]/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const style = `
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans Thai",sans-serif;background:#f4f4f7;color:#1d1d2b}
+main{max-width:30rem;margin:2.5rem auto;padding:2rem;background:#fff;border-radius:14px;box-shadow:0 2px 14px rgba(0,0,0,.08)}
+.brand{font-weight:700;color:#e8314a;letter-spacing:.02em;margin:0 0 1.25rem;font-size:.95rem}
+.brand small{color:#777;font-weight:400}
+h1{font-size:1.4rem;margin:0 0 .75rem;line-height:1.3}
+p{margin:.5rem 0}
+.muted{color:#666}
+.button,button{display:inline-block;font:inherit;font-weight:600;padding:.7rem 1.2rem;border-radius:9px;border:1px solid #e8314a;
+  background:#e8314a;color:#fff;text-decoration:none;cursor:pointer;text-align:center}
+.button.secondary,button.secondary{background:#fff;color:#e8314a}
+.actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1.5rem}
+.actions form{margin:0}
+.person{display:flex;gap:1rem;align-items:center;margin:1rem 0}
+.avatar{position:relative;flex:none;width:4.5rem;height:4.5rem;border-radius:50%;background:#fde3e7;color:#e8314a;
+  display:flex;align-items:center;justify-content:center;font-size:1.8rem;font-weight:700;overflow:hidden}
+.avatar img{position:absolute;inset:0;width:100%;height:100%;object-fit:cover}
+.person h1{margin:0;word-break:break-word}
+dl{display:grid;grid-template-columns:auto 1fr;gap:.4rem 1rem;margin:1.25rem 0 0}
+dt{color:#666}
+dd{margin:0;word-break:break-word}
+.notice{background:#e9f7ef;color:#1e6b3a;border-radius:8px;padding:.6rem .9rem;margin:1rem 0}
+.problem{background:#fdecee;color:#8a1326;border-radius:8px;padding:.75rem 1rem;margin:1rem 0}
+code{font-size:.9em;background:#f1f1f4;border-radius:4px;padding:.1rem .3rem;word-break:break-all}
+@media (max-width:32rem){main{margin:0;border-radius:0;min-height:100vh;box-shadow:none;padding:1.5rem}}`;
+
+/**
+ * Wraps a page body in the shared layout.
+ * @param {string} title plain text, escaped here
+ * @param {string} body HTML, already escaped by the caller
+ */
+export function layout(title, body) {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<title>${escapeHtml(title)} · Eventpop login demo</title>
+<style>${style}</style>
+</head>
+<body>
+<main>
+<p class="brand">Eventpop <small>login demo</small></p>
+${body}
+</main>
+</body>
+</html>
+`;
+}
+
+/**
+ * A readable time for a Unix time in seconds, as a `<time>` element, plus how far away it is.
+ * @param {number} unixSeconds
+ * @param {number} [nowMs]
+ */
+export function describeTime(unixSeconds, nowMs = Date.now()) {
+  const date = new Date(unixSeconds * 1000);
+  const readable = new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    timeZoneName: 'short',
+  }).format(date);
+  const minutes = Math.round((date.getTime() - nowMs) / 60_000);
+  const span = Math.abs(minutes);
+  const amount = span >= 90 ? `${Math.round(span / 6) / 10} hours` : `${span} minute${span === 1 ? '' : 's'}`;
+  const relative = minutes === 0 ? 'now' : minutes > 0 ? `in ${amount}` : `${amount} ago`;
+  return `<time datetime="${escapeHtml(date.toISOString())}">${escapeHtml(readable)}</time> <span class="muted">(${escapeHtml(relative)})</span>`;
+}
+
+/** @param {{ name: string } | undefined} user */
+export function homePage(user) {
+  if (user) {
+    return layout(
+      'Home',
+      `<h1>Welcome back, ${escapeHtml(user.name)}</h1>
+<p>You are signed in with Eventpop.</p>
+<div class="actions"><a class="button" href="/profile">View your profile</a>${logoutForm()}</div>`,
+    );
+  }
+  return layout(
+    'Home',
+    `<h1>Sign in to the demo</h1>
+<p>This app signs you in with your Eventpop account using <code>passport-eventpop</code>.
+It sees your name, email and picture, and nothing else.</p>
+<div class="actions"><a class="button" href="/auth/eventpop">Login with Eventpop</a></div>`,
+  );
+}
+
+function logoutForm() {
+  return `<form method="post" action="/logout"><button class="secondary" type="submit">Log out</button></form>`;
+}
+
+function initials(name) {
+  const letter = [...String(name).trim()][0] ?? '?';
+  return letter.toUpperCase();
+}
+
+/**
+ * @param {{ id: string, name: string, email?: string, photo?: string, expiresAt?: number }} user
+ * @param {{ notice?: string }} [extra]
+ */
+export function profilePage(user, extra = {}) {
+  // The image sits over the initials: if it cannot load, alt="" keeps the browser from drawing a
+  // broken-image icon and the initials show through.
+  const photo = user.photo ? `<img src="${escapeHtml(user.photo)}" alt="" referrerpolicy="no-referrer">` : '';
+  const expiry =
+    user.expiresAt === undefined ? 'unknown (Eventpop sent no expires_in)' : describeTime(user.expiresAt);
+  const notice = extra.notice ? `<p class="notice" role="status">${escapeHtml(extra.notice)}</p>` : '';
+  return layout(
+    'Your profile',
+    `${notice}<div class="person">
+<div class="avatar" aria-hidden="true">${escapeHtml(initials(user.name))}${photo}</div>
+<h1 id="name">${escapeHtml(user.name)}</h1>
+</div>
+<dl>
+<dt>Email</dt><dd id="email">${user.email ? escapeHtml(user.email) : '<span class="muted">not shared</span>'}</dd>
+<dt>Eventpop ID</dt><dd id="user-id">${escapeHtml(user.id)}</dd>
+<dt>Token expires</dt><dd id="expiry">${expiry}</dd>
+</dl>
+<div class="actions">
+<form method="post" action="/refresh"><button type="submit">Refresh token</button></form>
+${logoutForm()}
+</div>`,
+  );
+}
+
+/** @param {string | undefined} description Eventpop's `error_description`, shown as text. */
+export function refusedPage(description) {
+  return layout(
+    'Login cancelled',
+    `<h1 id="title">You didn't allow access</h1>
+<p>No problem: this app has not received anything from your Eventpop account.</p>
+${description ? `<p class="problem">Eventpop said: ${escapeHtml(description)}</p>` : ''}
+<div class="actions"><a class="button" href="/auth/eventpop">Try again</a><a class="button secondary" href="/">Home</a></div>`,
+  );
+}
+
+/**
+ * A failure page. `code` is a machine-readable reason (an OAuth error code or a Node error code).
+ * @param {{ title: string, message: string, code?: string | undefined, kind?: string | undefined }} problem
+ */
+export function problemPage(problem) {
+  const detail = [problem.kind, problem.code].filter(Boolean).map(escapeHtml).join(' · ');
+  return layout(
+    problem.title,
+    `<h1 id="title">${escapeHtml(problem.title)}</h1>
+<p class="problem" role="alert">${escapeHtml(problem.message)}</p>
+${detail ? `<p class="muted">Reason: <code id="reason">${detail}</code></p>` : ''}
+<div class="actions"><a class="button" href="/auth/eventpop">Sign in again</a><a class="button secondary" href="/">Home</a></div>`,
+  );
+}

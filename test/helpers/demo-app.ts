@@ -1,0 +1,169 @@
+// Runs the demo app (examples/express) against the emulator on real sockets, and walks its sign-in as a user would.
+import { once } from 'node:events';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect } from 'chai';
+import type { DemoOptions } from '../../examples/express/app.mjs' with { 'resolution-mode': 'import' };
+import { createEmulator, type Emulator, type EmulatorOptions, type EmulatorUser } from '../../lib/emulator';
+import type { HttpBrowser, Page } from './cookie-jar';
+
+/** The demo's client at the emulator; the secret must never show up on a page or in a log. */
+export const DEMO_CLIENT = {
+  clientId: 'e2e-demo-client',
+  clientSecret: 'e2e-demo-secret-7f3a9c',
+  name: 'Eventpop Login Demo',
+} as const;
+
+/** Two users with Latin names (the CI fonts have no Thai glyphs) and avatars, so the chosen one is visible. */
+export const TEST_USERS: readonly EmulatorUser[] = [
+  {
+    id: 7001,
+    full_name: 'Somchai Jaidee',
+    email: 'somchai@example.com',
+    avatar: 'https://avatars.example.com/7001.png',
+  },
+  {
+    id: 7002,
+    full_name: 'Malee Srisuk',
+    email: 'malee@example.com',
+    avatar: 'https://avatars.example.com/7002.png',
+  },
+];
+
+/** A running demo app and its emulator. */
+export interface RunningDemo {
+  readonly appURL: string;
+  readonly callbackURL: string;
+  readonly emu: Emulator;
+  /** Lines the app logged (errors and rejected sign-ins). */
+  readonly logs: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * Listens first on 127.0.0.1 port 0 (so the callback URL is known), starts the emulator with a
+ * client registered for that callback, then serves `createApp(...)` on the listening server.
+ * The demo imports the built package: run `npm run build` first (`npm test` does).
+ */
+export async function startDemo(
+  app: Partial<Pick<DemoOptions, 'pkce' | 'timeout' | 'sessionStore'>> = {},
+  emulator: Omit<EmulatorOptions, 'clients' | 'port'> = {},
+): Promise<RunningDemo> {
+  const { createApp } = await import('../../examples/express/app.mjs');
+  const server = http.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const appURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const callbackURL = `${appURL}/auth/eventpop/callback`;
+  const emu = await createEmulator({
+    users: TEST_USERS,
+    ...emulator,
+    port: 0,
+    clients: [{ ...DEMO_CLIENT, redirectUris: [callbackURL] }],
+  });
+  const logs: string[] = [];
+  const logger = { error: (line: string) => logs.push(line), warn: (line: string) => logs.push(line) };
+  const demo = createApp({
+    clientID: DEMO_CLIENT.clientId,
+    clientSecret: DEMO_CLIENT.clientSecret,
+    callbackURL,
+    baseURL: emu.url,
+    logger,
+    ...app,
+  });
+  server.on('request', demo.app);
+  return {
+    appURL,
+    callbackURL,
+    emu,
+    logs,
+    async close() {
+      const closed = once(server, 'close');
+      server.close();
+      server.closeAllConnections();
+      await Promise.all([closed, emu.close()]);
+    },
+  };
+}
+
+function unescapeHtml(text: string): string {
+  return text
+    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/** The hidden fields of the emulator's consent form. */
+export function consentFields(html: string): URLSearchParams {
+  const form = new URLSearchParams();
+  for (const [, name = '', value = ''] of html.matchAll(
+    /<input type="hidden" name="([^"]*)" value="([^"]*)">/g,
+  )) {
+    form.set(unescapeHtml(name), unescapeHtml(value));
+  }
+  return form;
+}
+
+/** The text content of the element with this id on a demo page, unescaped, or `undefined`. */
+export function textOf(html: string, id: string): string | undefined {
+  const match = new RegExp(`<[a-z0-9]+ id="${id}"[^>]*>([\\s\\S]*?)</`).exec(html);
+  return match?.[1] === undefined ? undefined : unescapeHtml(match[1].replace(/<[^>]*>/g, '')).trim();
+}
+
+/** The `datetime` of the token expiry on the profile page, in Unix seconds. */
+export function expiryOnPage(html: string): number | undefined {
+  const match = /<dd id="expiry"><time datetime="([^"]+)">/.exec(html);
+  return match?.[1] === undefined ? undefined : Date.parse(match[1]) / 1000;
+}
+
+/** The steps of one sign-in, each as the browser saw it. */
+export interface SignIn {
+  /** Eventpop's authorize URL the app redirected to. */
+  readonly authorizeURL: URL;
+  /** The emulator's consent page. */
+  readonly consent: Page;
+  /** Where Eventpop sent the browser back (the app's callback, with code or error, and state). */
+  readonly callbackURL: URL;
+  /** The app's final page after the callback, unless `follow: false`. */
+  readonly final: Page | undefined;
+}
+
+/** What the user does on the consent page. */
+export interface SignInChoice {
+  readonly decision?: 'allow' | 'deny';
+  /** Default: the second user, so that a test proves the choice is carried through. */
+  readonly userId?: number;
+  /** Stop before opening the callback URL. */
+  readonly follow?: boolean;
+}
+
+/**
+ * Clicks "Login with Eventpop", answers the consent form, and (unless `follow: false`) follows
+ * Eventpop's redirect back into the app to the page it ends on.
+ */
+export async function signIn(
+  browser: HttpBrowser,
+  demo: RunningDemo,
+  choice: SignInChoice = {},
+): Promise<SignIn> {
+  const start = await browser.open(`${demo.appURL}/auth/eventpop`, { follow: false });
+  expect(start.status, 'the login route redirects to Eventpop').to.equal(302);
+  const authorizeURL = new URL(start.location ?? '');
+  expect(authorizeURL.origin + authorizeURL.pathname).to.equal(`${demo.emu.url}/oauth/authorize`);
+
+  const consent = await browser.open(authorizeURL.href);
+  expect(consent.status, 'the emulator shows its consent page').to.equal(200);
+  const form = consentFields(consent.body);
+  form.set('decision', choice.decision ?? 'allow');
+  form.set('user_id', String(choice.userId ?? demo.emu.users[1]?.id));
+
+  const back = await browser.open(`${demo.emu.url}/oauth/authorize`, { form, follow: false });
+  expect(back.status, 'the emulator redirects back to the app').to.equal(302);
+  const callbackURL = new URL(back.location ?? '');
+  expect(callbackURL.origin + callbackURL.pathname).to.equal(demo.callbackURL);
+
+  const final = choice.follow === false ? undefined : await browser.open(callbackURL.href);
+  return { authorizeURL, consent, callbackURL, final };
+}
