@@ -31,6 +31,7 @@ p{margin:.5rem 0}
 dl{display:grid;grid-template-columns:auto 1fr;gap:.4rem 1rem;margin:1.25rem 0 0}
 dt{color:#666}
 dd{margin:0;word-break:break-word}
+dd .muted{white-space:nowrap}
 .notice{background:#e9f7ef;color:#1e6b3a;border-radius:8px;padding:.6rem .9rem;margin:1rem 0}
 .problem{background:#fdecee;color:#8a1326;border-radius:8px;padding:.75rem 1rem;margin:1rem 0}
 code{font-size:.9em;background:#f1f1f4;border-radius:4px;padding:.1rem .3rem;word-break:break-all}
