@@ -37,8 +37,6 @@ export const SESSION_SECRET = 'interop-test-session-secret-at-least-32-chars';
 export interface AppOptions {
   /** Options for `new Strategy(...)`, with `baseURL` at the emulator and the app's absolute callback URL. */
   strategy: EventpopStrategyOptions;
-  /** For the NestJS app: the callback URL of its second strategy, whose validate gets the token params. */
-  paramsCallbackURL: string;
 }
 
 /**

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { createEmulator, type Emulator } from '../../lib/emulator';
+import { createEmulator, type Emulator, type Fault } from '../../lib/emulator';
 import type { LoginErrorBody, SessionUser, StartApp } from './app-kit';
 
 const CLIENT_ID = 'interop-client';
@@ -119,6 +119,7 @@ export interface Interop {
 export async function startInterop(startApp: StartApp): Promise<Interop> {
   const { server, url: appURL } = await listeningServer();
   const callbackURL = `${appURL}/auth/eventpop/callback`;
+  // The NestJS app's second strategy (its validate gets the token params) has its own callback.
   const paramsCallbackURL = `${appURL}/auth/eventpop-params/callback`;
   const emu = await createEmulator({
     port: 0,
@@ -139,7 +140,6 @@ export async function startInterop(startApp: StartApp): Promise<Interop> {
       callbackURL,
       timeout: STRATEGY_TIMEOUT_MS,
     },
-    paramsCallbackURL,
   });
   return {
     appURL,
@@ -187,6 +187,23 @@ export function expectedUser(emu: Emulator): SessionUser {
   return { id: String(user.id), displayName: user.full_name ?? '', email: user.email ?? null };
 }
 
+/** Token endpoint failures, and the error each app's error handler must receive for it. */
+const loginFailures: readonly { when: string; fault: Fault; answer: LoginErrorBody }[] = [
+  {
+    when: 'Eventpop refuses the code',
+    fault: {
+      status: 400,
+      body: { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid.' },
+    },
+    answer: { error: 'TokenError', code: 'invalid_grant' },
+  },
+  {
+    when: 'the token endpoint hangs',
+    fault: { hang: true },
+    answer: { error: 'InternalOAuthError', code: 'ETIMEDOUT' },
+  },
+];
+
 /**
  * The tests every framework's app must pass: a full login that ends with the typed profile in the
  * session, a refusal that ends at the app's failure redirect, and token-endpoint failures that
@@ -227,31 +244,14 @@ export function describeLogin(framework: string, startApp: StartApp): void {
       expect((await browser.get(`${interop.appURL}/me`)).status).to.equal(401);
     });
 
-    it("answers through the framework's error handling with TokenError invalid_grant when Eventpop refuses the code", async () => {
-      interop.emu.inject('token', {
-        status: 400,
-        body: { error: 'invalid_grant', error_description: 'The provided authorization grant is invalid.' },
-        times: 1,
+    for (const { when, fault, answer } of loginFailures) {
+      it(`answers through the framework's error handling with ${answer.error} ${answer.code} when ${when}`, async () => {
+        interop.emu.inject('token', { ...fault, times: 1 });
+        const browser = new Browser();
+        const callback = await login(browser, interop, 'allow');
+        expect([callback.status, JSON.parse(callback.body)]).to.deep.equal([502, answer]);
+        expect((await browser.get(`${interop.appURL}/me`)).status, 'and the app keeps serving').to.equal(401);
       });
-      const browser = new Browser();
-      const callback = await login(browser, interop, 'allow');
-      expect(callback.status).to.equal(502);
-      expect(JSON.parse(callback.body)).to.deep.equal({
-        error: 'TokenError',
-        code: 'invalid_grant',
-      } satisfies LoginErrorBody);
-    });
-
-    it("answers through the framework's error handling with InternalOAuthError ETIMEDOUT when the token endpoint hangs", async () => {
-      interop.emu.inject('token', { hang: true, times: 1 });
-      const browser = new Browser();
-      const callback = await login(browser, interop, 'allow');
-      expect(callback.status).to.equal(502);
-      expect(JSON.parse(callback.body)).to.deep.equal({
-        error: 'InternalOAuthError',
-        code: 'ETIMEDOUT',
-      } satisfies LoginErrorBody);
-      expect((await browser.get(`${interop.appURL}/me`)).status, 'and the app keeps serving').to.equal(401);
-    });
+    }
   });
 }
