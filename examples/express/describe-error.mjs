@@ -29,9 +29,9 @@ export function describeError(err) {
     if (code === 'invalid_grant') {
       return {
         status: 400,
-        title: 'This sign-in link has expired',
+        title: 'Your Eventpop sign-in has expired',
         message:
-          'Eventpop did not accept the sign-in: the link was already used or is too old. Please sign in again.',
+          'Eventpop did not accept the sign-in: it was already used, revoked or is too old. Please sign in again.',
         kind: 'TokenError',
         code,
       };

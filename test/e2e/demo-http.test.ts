@@ -2,7 +2,15 @@
 import { expect } from 'chai';
 import type { Endpoint, Fault } from '../../lib/emulator';
 import { HttpBrowser, type Page } from '../helpers/cookie-jar';
-import { DEMO_CLIENT, expiryOnPage, type RunningDemo, signIn, startDemo, textOf } from '../helpers/demo-app';
+import {
+  DEMO_CLIENT,
+  expiryOnPage,
+  type RunningDemo,
+  signIn,
+  startDemo,
+  TEST_USERS,
+  textOf,
+} from '../helpers/demo-app';
 
 /** Token-endpoint requests the emulator has seen with this grant type. */
 function tokenGrants(demo: RunningDemo, grantType: string): number {
@@ -199,6 +207,57 @@ describe('the demo app over HTTP', () => {
 
     it('sent one refresh_token grant to Eventpop', () => {
       expect(tokenGrants(demo, 'refresh_token') - refreshGrants).to.equal(1);
+    });
+  });
+
+  describe('when Eventpop refuses the refresh token', () => {
+    let page: Page;
+
+    before(async () => {
+      const browser = new HttpBrowser();
+      await signInAs(browser);
+      demo.emu.inject('token', {
+        status: 400,
+        body: { error: 'invalid_grant', error_description: 'The refresh token is invalid.' },
+        times: 1,
+      });
+      page = await browser.open(`${demo.appURL}/refresh`, { form: new URLSearchParams() });
+    });
+
+    it('shows a 400 TokenError invalid_grant page asking to sign in again', () => {
+      expect([page.status, reasonOf(page), textOf(page.body, 'title')]).to.deep.equal([
+        400,
+        'TokenError · invalid_grant',
+        'Your Eventpop sign-in has expired',
+      ]);
+    });
+  });
+
+  describe('with a user whose profile holds markup', () => {
+    let hostileDemo: RunningDemo;
+    let page: Page;
+    const hostile = {
+      id: 6666,
+      full_name: '<img src=x onerror=alert(1)>',
+      email: '"><script>alert(2)</script>@x.test',
+    };
+
+    before(async () => {
+      hostileDemo = await startDemo({}, { users: [TEST_USERS[0]!, hostile] });
+      page = (await signIn(new HttpBrowser(), hostileDemo)).final as Page;
+    });
+
+    after(async () => {
+      await hostileDemo?.close();
+    });
+
+    it('shows the name and email as text, escaped', () => {
+      expect([textOf(page.body, 'name'), textOf(page.body, 'email')]).to.deep.equal([
+        hostile.full_name,
+        hostile.email,
+      ]);
+      expect(page.body).not.to.include('<img src=x');
+      expect(page.body).not.to.include('<script>');
     });
   });
 
