@@ -80,7 +80,9 @@ describe('the demo app in a real browser (headless Chromium)', () => {
       await page.screenshot({ path: path.join(SCREENSHOTS, 'consent.png'), fullPage: true });
       await page.getByRole('button', { name: 'Allow' }).click();
       await page.waitForURL(`${demo.appURL}/profile`);
-      await page.locator('.avatar img').evaluate((img: HTMLImageElement) => img.decode());
+      await page
+        .locator('.avatar img')
+        .evaluate((img) => (img as unknown as { decode(): Promise<void> }).decode());
       await page.screenshot({ path: path.join(SCREENSHOTS, 'profile.png'), fullPage: true });
       await page.setViewportSize({ width: 390, height: 700 });
       await page.screenshot({ path: path.join(SCREENSHOTS, 'profile-mobile.png'), fullPage: true });
