@@ -195,6 +195,20 @@ describe('emulator: POST /oauth/token, authorization_code', () => {
     await expectOAuthError(res, 400, 'unsupported_grant_type');
   });
 
+  it('refuses a body over 64 KiB with 413 invalid_request', async () => {
+    const res = await postForm(emu, '/oauth/token', { grant_type: 'x'.repeat(100_000) });
+    await expectOAuthError(res, 413, 'invalid_request');
+  });
+
+  it('refuses a JSON body that does not parse with 400 invalid_request', async () => {
+    const res = await fetch(`${emu.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"grant_type":',
+    });
+    await expectOAuthError(res, 400, 'invalid_request');
+  });
+
   it('refuses a code once its 10 minutes have passed with 400 invalid_grant', async () => {
     const authorizationCode = await code(emu);
     emu.advanceTime(601);

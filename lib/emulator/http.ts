@@ -14,11 +14,12 @@ export type BodyProblem = 'too-large' | 'malformed';
 export async function readParams(req: IncomingMessage): Promise<URLSearchParams | BodyProblem> {
   const chunks: Buffer[] = [];
   let size = 0;
+  // Read to the end even when too large: leaving the loop early would destroy the socket before the answer.
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > maxBodyBytes) return 'too-large';
-    chunks.push(chunk);
+    if (size <= maxBodyBytes) chunks.push(chunk);
   }
+  if (size > maxBodyBytes) return 'too-large';
   const text = Buffer.concat(chunks).toString('utf8');
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') return new URLSearchParams(text);
