@@ -49,7 +49,11 @@ export async function startDemo(
   app: Partial<Pick<DemoOptions, 'pkce' | 'timeout' | 'sessionStore'>> = {},
   emulator: Omit<EmulatorOptions, 'clients' | 'port'> = {},
 ): Promise<RunningDemo> {
-  const { createApp } = await import('../../examples/express/app.mjs');
+  const { createApp } = await import('../../examples/express/app.mjs').catch((err: unknown) => {
+    throw new Error('the demo app imports the built package: run `npm run build` first (`npm test` does)', {
+      cause: err,
+    });
+  });
   const server = http.createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
