@@ -172,7 +172,13 @@ describe('the published package, as a user project sees it', () => {
     }
     scratch = realpathSync(mkdtempSync(join(tmpdir(), 'passport-eventpop-consumer-')));
 
-    const packed = await run('npm', ['pack', '--json', '--pack-destination', scratch], root, 25_000);
+    // --ignore-scripts: a prepack script must not rebuild dist/ under the other test files' feet.
+    const packed = await run(
+      'npm',
+      ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch],
+      root,
+      25_000,
+    );
     if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
     const [report] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
     tarball = join(scratch, report.filename);
@@ -447,6 +453,8 @@ describe('the published package, as a user project sees it', () => {
       this.timeout(30_000);
       const attw = join(root, 'node_modules', '@arethetypeswrong', 'cli', 'dist', 'index.js');
       const result = await node([attw, tarball, '--format', 'json'], scratch, 30_000);
+      if (!result.stdout.trimStart().startsWith('{'))
+        expect.fail(`attw did not run:\n${result.stderr}${result.stdout}`);
       const report = JSON.parse(result.stdout) as {
         analysis?: { problems?: { kind: string; entrypoint?: string; resolutionKind?: string }[] };
       };
