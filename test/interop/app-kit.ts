@@ -1,6 +1,12 @@
 // What every interop test app shares: its options, the user it keeps in the session, and its error body.
 import type { Server } from 'node:http';
-import type { EventpopProfile, EventpopStrategyOptions } from '../../lib';
+import {
+  EventpopAPIError,
+  type EventpopProfile,
+  type EventpopStrategyOptions,
+  InternalOAuthError,
+  TokenError,
+} from '../../lib';
 
 /** The user each app's verify callback stores in the session and `GET /me` returns. */
 export interface SessionUser {
@@ -21,6 +27,11 @@ export function toSessionUser(profile: EventpopProfile): SessionUser {
 export interface LoginErrorBody {
   error: string;
   code: string | null;
+}
+
+/** Whether a login failed because of Eventpop (refused code, network, timeout, bad answer). */
+export function isEventpopFailure(err: unknown): err is Error & { code?: unknown } {
+  return err instanceof TokenError || err instanceof InternalOAuthError || err instanceof EventpopAPIError;
 }
 
 /** Builds the {@link LoginErrorBody} for any thrown value. */

@@ -1,8 +1,16 @@
 // The Express interop app (Express 4 and 5 alike): express-session, passport, the Eventpop strategy.
+import type { NextFunction, Request, Response } from 'express';
 import session from 'express-session';
 import { Passport } from 'passport';
 import { Strategy as EventpopStrategy } from '../../../lib';
-import { loginErrorBody, SESSION_SECRET, type SessionUser, type StartApp, toSessionUser } from '../app-kit';
+import {
+  isEventpopFailure,
+  loginErrorBody,
+  SESSION_SECRET,
+  type SessionUser,
+  type StartApp,
+  toSessionUser,
+} from '../app-kit';
 
 /** The `express` module's shape, which Express 4 (`express4`) shares for what this app uses. */
 export type ExpressModule = typeof import('express');
@@ -37,11 +45,10 @@ export function expressApp(express: ExpressModule): StartApp {
       else res.status(401).json({ error: 'not signed in' });
     });
     // Token and profile failures (TokenError, InternalOAuthError, EventpopAPIError) arrive here.
-    app.use(
-      (err: unknown, _req: import('express').Request, res: import('express').Response, _next: unknown) => {
-        res.status(502).json(loginErrorBody(err));
-      },
-    );
+    app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+      if (isEventpopFailure(err)) res.status(502).json(loginErrorBody(err));
+      else next(err);
+    });
 
     server.on('request', app);
     return { close: async () => void server.off('request', app) };

@@ -4,7 +4,14 @@ import { Authenticator } from '@fastify/passport';
 import fastifySession from '@fastify/session';
 import Fastify from 'fastify';
 import { Strategy as EventpopStrategy } from '../../../lib';
-import { loginErrorBody, SESSION_SECRET, type SessionUser, type StartApp, toSessionUser } from '../app-kit';
+import {
+  isEventpopFailure,
+  loginErrorBody,
+  SESSION_SECRET,
+  type SessionUser,
+  type StartApp,
+  toSessionUser,
+} from '../app-kit';
 
 /** Starts the Fastify app on the given (already listening) server. */
 export const fastifyApp: StartApp = async (server, options) => {
@@ -20,6 +27,8 @@ export const fastifyApp: StartApp = async (server, options) => {
 
   // Order matters: cookie, then session, then passport's initialize() and secureSession().
   await app.register(fastifyCookie);
+  // @fastify/session's cookie is `secure: true` by default and is then not saved over plain http:
+  // the OAuth state is lost and every login ends at failureRedirect. Plain http here, so false.
   await app.register(fastifySession, { secret: SESSION_SECRET, cookie: { secure: false } });
   await app.register(fastifyPassport.initialize());
   await app.register(fastifyPassport.secureSession());
@@ -48,7 +57,10 @@ export const fastifyApp: StartApp = async (server, options) => {
     return request.user;
   });
   // Token and profile failures (TokenError, InternalOAuthError, EventpopAPIError) arrive here.
-  app.setErrorHandler(async (err, _request, reply) => reply.code(502).send(loginErrorBody(err)));
+  app.setErrorHandler(async (err, _request, reply) => {
+    if (isEventpopFailure(err)) return reply.code(502).send(loginErrorBody(err));
+    throw err;
+  });
 
   await app.ready();
   return { close: () => app.close() };

@@ -4,7 +4,14 @@ import Koa from 'koa';
 import koaPassport from 'koa-passport';
 import session from 'koa-session';
 import { Strategy as EventpopStrategy } from '../../../lib';
-import { loginErrorBody, SESSION_SECRET, type SessionUser, type StartApp, toSessionUser } from '../app-kit';
+import {
+  isEventpopFailure,
+  loginErrorBody,
+  SESSION_SECRET,
+  type SessionUser,
+  type StartApp,
+  toSessionUser,
+} from '../app-kit';
 
 /** Starts the Koa app on the given (already listening) server. */
 export const koaApp: StartApp = async (server, options) => {
@@ -27,6 +34,7 @@ export const koaApp: StartApp = async (server, options) => {
     try {
       await next();
     } catch (err) {
+      if (!isEventpopFailure(err)) throw err;
       ctx.status = 502;
       ctx.body = loginErrorBody(err);
     }
@@ -46,7 +54,7 @@ export const koaApp: StartApp = async (server, options) => {
   );
   router.get('/me', (ctx) => {
     // koa-passport puts the user on ctx.state.user (ctx.req.user reads the same).
-    if (ctx.state.user) ctx.body = ctx.state.user;
+    if (ctx.isAuthenticated()) ctx.body = ctx.state.user;
     else {
       ctx.status = 401;
       ctx.body = { error: 'not signed in' };
