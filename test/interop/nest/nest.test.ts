@@ -4,20 +4,24 @@ import { expect } from 'chai';
 import { register } from 'tsx/cjs/api';
 import type { StartApp } from '../app-kit';
 import { Browser, describeLogin, expectedUser, type Interop, login, startInterop } from '../harness';
-import type * as NestApp from './app';
+
+/** What ./app.ts exports (not imported as a type: the app compiles only with ./tsconfig.json). */
+interface NestAppModule {
+  nestApp: StartApp;
+}
 
 /**
  * The app uses decorators, which need `experimentalDecorators`: mocha's tsx reads the root
  * tsconfig.json, so the app is compiled by a second tsx instance that reads the one beside it.
  */
-let loaded: typeof NestApp | undefined;
-function loadNestApp(): typeof NestApp {
+let loaded: NestAppModule | undefined;
+function loadNestApp(): NestAppModule {
   if (loaded) return loaded;
   const previous = process.env.TSX_TSCONFIG_PATH;
   process.env.TSX_TSCONFIG_PATH = path.join(__dirname, 'tsconfig.json');
   try {
     const tsx = register({ namespace: 'interop-nest' });
-    loaded = tsx.require('./app.ts', __filename) as typeof NestApp;
+    loaded = tsx.require('./app.ts', __filename) as NestAppModule;
     return loaded;
   } finally {
     if (previous === undefined) delete process.env.TSX_TSCONFIG_PATH;
