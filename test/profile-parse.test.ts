@@ -207,7 +207,7 @@ describe('parseProfile', () => {
       });
 
       it('keeps _json safe to merge into another object', () => {
-        const merged: Record<string, unknown> = Object.assign({}, profile._json);
+        const merged = Object.assign({}, profile._json) as Record<string, unknown>;
         expect(merged.polluted).to.equal(undefined);
         expect(({} as Record<string, unknown>).polluted).to.equal(undefined);
       });
