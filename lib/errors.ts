@@ -21,7 +21,10 @@ export type TokenError = OAuth2Strategy.TokenError;
  * and `code` its code, e.g. `ECONNREFUSED` or `ETIMEDOUT`), or an answer that is not OAuth
  * (`status` holds the HTTP status).
  */
-export const InternalOAuthError = OAuth2Strategy.InternalOAuthError;
+export const InternalOAuthError: {
+  new (message: string, err?: unknown): InternalOAuthError;
+  readonly prototype: InternalOAuthError;
+} = OAuth2Strategy.InternalOAuthError;
 export type InternalOAuthError = OAuth2Strategy.InternalOAuthError & {
   /** Node's error code for a network failure (`ETIMEDOUT` for the strategy's own timeout). */
   code?: string;
