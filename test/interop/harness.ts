@@ -162,21 +162,21 @@ export type Decision = 'allow' | 'deny';
  */
 export async function login(
   browser: Browser,
-  it: Interop,
+  interop: Interop,
   decision: Decision,
   loginPath = '/auth/eventpop',
 ): Promise<Page> {
-  const start = await browser.get(`${it.appURL}${loginPath}`);
+  const start = await browser.get(`${interop.appURL}${loginPath}`);
   expect(start.status, 'the login route redirects to Eventpop').to.equal(302);
-  expect(start.location).to.match(new RegExp(`^${it.emu.url}/oauth/authorize\\?`));
+  expect(start.location).to.match(new RegExp(`^${interop.emu.url}/oauth/authorize\\?`));
   const consent = await browser.get(start.location ?? '');
   expect(consent.status, 'the emulator shows its consent page').to.equal(200);
   const form = hiddenFields(consent.body);
-  form.set('user_id', String(it.emu.users[0]?.id));
+  form.set('user_id', String(interop.emu.users[0]?.id));
   form.set('decision', decision);
-  const back = await browser.postForm(`${it.emu.url}/oauth/authorize`, form);
+  const back = await browser.postForm(`${interop.emu.url}/oauth/authorize`, form);
   expect(back.status, 'the emulator redirects back to the app').to.equal(302);
-  expect(back.location).to.match(new RegExp(`^${it.appURL}/auth/`));
+  expect(back.location).to.match(new RegExp(`^${interop.appURL}/auth/`));
   return browser.get(back.location ?? '');
 }
 
