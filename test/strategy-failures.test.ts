@@ -195,6 +195,12 @@ describe('failures', () => {
       expect(me.isDone()).to.equal(false);
     });
 
+    it('errors with InternalOAuthError ERESPONSETOOLARGE for a token answer over 1 MiB', async () => {
+      const err = errorOf(await withTokenAnswer(200, { ...TOKEN_RESPONSE, pad: 'x'.repeat(1024 * 1024) }));
+      expect(err).to.be.instanceOf(InternalOAuthError);
+      expect([err.code, err.status]).to.deep.equal(['ERESPONSETOOLARGE', 200]);
+    });
+
     it('makes no profile request after a token error', async () => {
       const me = nock(EVENTPOP).get('/api/public/me').reply(200, ME_RESPONSE);
       errorOf(await withTokenAnswer(400, { error: 'invalid_grant' }));

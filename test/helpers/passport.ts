@@ -166,9 +166,14 @@ export async function signIn(
   return { authorizeURL, session, outcome };
 }
 
+// Importing nock switches interception on for the whole process, which changes how real
+// sockets behave for every other test file (keep-alive, for one). Keep it off except inside
+// the describe blocks that ask for it with useNock().
+if (nock.isActive()) nock.restore();
+
 /**
- * Registers mocha hooks that give a describe block nock with no real network except loopback,
- * and put nock back as it was afterwards; mocks left over fail the test that left them.
+ * Registers mocha hooks that give a describe block nock, with no real network but loopback,
+ * and switch it off again afterwards; mocks left over are dropped after each test.
  */
 export function useNock(): void {
   let wasActive = false;
@@ -188,7 +193,7 @@ export function useNock(): void {
   });
 }
 
-/** Registers mocha hooks that switch nock off for a describe block that needs real sockets. */
+/** Registers mocha hooks that make sure nock is off for a describe block that needs real sockets. */
 export function withoutNock(): void {
   let wasActive = false;
   before(() => {
