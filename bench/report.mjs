@@ -171,7 +171,8 @@ export function svg(results) {
   const H = 430;
   const out = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="11">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, sans-serif" font-size="11" role="img" aria-labelledby="title">`,
+    '<title id="title">Callback latency and new connections per login: passport-eventpop vs a hand-written passport-oauth2 strategy</title>',
     `<rect width="${W}" height="${H}" fill="#fff"/>`,
   );
   const steady = results.steady.filter((r) => r.agent === 'default');
@@ -193,16 +194,19 @@ export function svg(results) {
       r.c32.callbackP50ms,
       r.c32.callbackP99ms,
     ]);
-    const lo = 10 ** Math.floor(Math.log10(Math.max(0.1, Math.min(...values))));
+    // The largest 1-2-5 step below the smallest value, so that the shortest bar still shows.
+    const steps = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50];
+    const lo = steps.filter((v) => v <= Math.min(...values) * 0.8).at(-1) ?? 0.1;
     const hi = 10 ** Math.ceil(Math.log10(Math.max(...values)));
     const y = (v) => y0 + h - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * h;
     out.push(
-      `<text x="${x0}" y="25" font-size="14" font-weight="bold">Callback latency (ms, log scale): bar p50, tick p99</text>`,
+      `<text x="${x0}" y="25" font-size="14" font-weight="bold">Callback latency, ms (log scale): bar p50, tick p99</text>`,
     );
-    for (let d = lo; d <= hi; d *= 10) {
+    for (let d = 0.1; d <= hi; d *= 10) {
       for (const k of [1, 2, 5]) {
-        const v = d * k;
+        const v = Math.round(d * k * 10) / 10;
         if (v > hi) break;
+        if (v < lo) continue;
         out.push(
           `<line x1="${x0}" x2="${x0 + w}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#e5e5e5"/>`,
           `<text x="${x0 - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="#555">${v}</text>`,
@@ -252,7 +256,7 @@ export function svg(results) {
     const max = Math.max(0.1, ...series.map((s) => Math.max(s.conn, s.tls))) * 1.15;
     const y = (v) => y0 + h - (v / max) * h;
     out.push(
-      `<text x="${x0}" y="25" font-size="14" font-weight="bold">New connections per login (solid) and TLS handshakes (hatched)</text>`,
+      `<text x="${x0}" y="25" font-size="14" font-weight="bold">New connections and TLS handshakes per login</text>`,
     );
     for (let i = 0; i <= 4; i++) {
       const v = (max / 4) * i;
@@ -288,7 +292,8 @@ export function svg(results) {
       `<line x1="${x0}" x2="${x0 + w}" y1="${y(CONNECTIONS_TARGET).toFixed(1)}" y2="${y(CONNECTIONS_TARGET).toFixed(1)}" stroke="#c00" stroke-dasharray="4 3"/>`,
       `<text x="${x0 + w}" y="${(y(CONNECTIONS_TARGET) - 4).toFixed(1)}" text-anchor="end" fill="#c00">target ${CONNECTIONS_TARGET}</text>`,
       `<line x1="${x0}" x2="${x0 + w}" y1="${y0 + h}" y2="${y0 + h}" stroke="#333"/>`,
-      `<text x="${x0}" y="${y0 + h + 34}" fill="#555">In each group: ours, ours with caller agent (pale), alternative, alternative with caller agent (pale).</text>`,
+      `<text x="${x0}" y="${y0 + h + 34}" fill="#555">Per group: ours, ours + caller agent (pale), alternative, alternative + caller</text>`,
+      `<text x="${x0}" y="${y0 + h + 48}" fill="#555">agent (pale); solid: new connections, hatched: TLS handshakes.</text>`,
     );
   }
 
@@ -297,7 +302,7 @@ export function svg(results) {
   out.push(
     `<rect x="60" y="${H - 38}" width="12" height="12" fill="${COLORS.ours}"/><text x="78" y="${H - 28}">ours (passport-eventpop)</text>`,
     `<rect x="240" y="${H - 38}" width="12" height="12" fill="${COLORS.alternative}"/><text x="258" y="${H - 28}">alternative (passport-oauth2 + this._oauth2.get)</text>`,
-    `<text x="60" y="${H - 10}" fill="#555">${esc(`${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.date.slice(0, 10)}; ${results.mode} run. Emulator and app on loopback, Express 5 + express-session.`)}</text>`,
+    `<text x="60" y="${H - 10}" fill="#555">${esc(`${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.date.slice(0, 10)}; ${results.mode} run; Express 5 + express-session, emulator on loopback.`)}</text>`,
     '</svg>',
     '',
   );
