@@ -85,7 +85,15 @@ function guardVerify(verify: AnyVerify): AnyVerify {
       done(...result);
     };
     args[args.length - 1] = once;
-    const returned: unknown = (verify as (...a: unknown[]) => unknown).apply(this, args);
+    let returned: unknown;
+    try {
+      returned = (verify as (...a: unknown[]) => unknown).apply(this, args);
+    } catch (err) {
+      // passport-oauth2 would turn a throw after done() into a second action (success, then
+      // error): answer once, as for a rejection.
+      once(err);
+      return;
+    }
     if (typeof (returned as PromiseLike<unknown> | undefined)?.then === 'function') {
       (returned as PromiseLike<unknown>).then(undefined, (err: unknown) =>
         once(err ?? new Error('passport-eventpop: the verify function rejected without a reason')),

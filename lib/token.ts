@@ -68,9 +68,23 @@ export function transportFailure(what: string, url: URL, err: unknown): Error {
 }
 
 /** A 3xx answer: never followed, since a redirect here means a wrong endpoint. @internal */
-export function redirectMessage(what: string, url: URL, res: HttpResponse): string {
-  const location =
-    typeof res.headers.location === 'string' ? ` to ${res.headers.location.split('?')[0]}` : '';
+export function redirectMessage(
+  what: string,
+  url: URL,
+  res: HttpResponse,
+  secrets: readonly (string | undefined)[],
+): string {
+  // A Location header is the server's text: keep only its origin and path, and scrub those too.
+  let location = '';
+  if (typeof res.headers.location === 'string') {
+    let target: string;
+    try {
+      target = describeURL(new URL(res.headers.location, url));
+    } catch {
+      target = 'an invalid URL';
+    }
+    location = ` to ${scrub(target, secrets)}`;
+  }
   return (
     `${what} (${describeURL(url)}) answered HTTP ${res.status}, a redirect${location}. ` +
     'Set baseURL to the final address (https://www.eventpop.me, not the bare domain).'
@@ -89,7 +103,7 @@ export function parseTokenResponse(
 ): TokenResult {
   const { tokenURL } = config;
   if (res.status >= 300 && res.status < 400) {
-    throw internalOAuthError(redirectMessage(WHAT, tokenURL, res), { status: res.status });
+    throw internalOAuthError(redirectMessage(WHAT, tokenURL, res, secrets), { status: res.status });
   }
   const json = parseJSON(res.body);
   const ok = res.status >= 200 && res.status < 300;

@@ -8,11 +8,11 @@ import { redirectMessage, transportFailure } from './token';
 const WHAT = "Eventpop's /api/public/me";
 
 /** Reads `key="value"` pairs of a `WWW-Authenticate: Bearer ...` header (RFC 6750 section 3). */
-function bearerChallenge(header: string | undefined): Record<string, string> {
+function bearerChallenge(header: string | undefined, secrets: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   if (!header) return out;
   for (const match of header.matchAll(/([a-z_]+)="((?:[^"\\]|\\.)*)"/gi)) {
-    out[match[1]!.toLowerCase()] = match[2]!.replace(/\\(.)/g, '$1');
+    out[match[1]!.toLowerCase()] = scrub(match[2]!.replace(/\\(.)/g, '$1'), secrets);
   }
   return out;
 }
@@ -28,8 +28,8 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 
 function statusError(config: ClientConfig, res: HttpResponse, accessToken: string): EventpopAPIError {
   const { status } = res;
-  const challenge = bearerChallenge(res.headers['www-authenticate']);
-  const said = challenge.error_description ? ` (${scrub(challenge.error_description, [accessToken])})` : '';
+  const challenge = bearerChallenge(res.headers['www-authenticate'], [accessToken]);
+  const said = challenge.error_description ? ` (${challenge.error_description})` : '';
   if (status === 401) {
     return new EventpopAPIError(
       `${WHAT} rejected the access token with 401${said}: it is invalid, expired or revoked. ` +
@@ -54,7 +54,7 @@ function statusError(config: ClientConfig, res: HttpResponse, accessToken: strin
     );
   }
   if (status >= 300 && status < 400) {
-    return new EventpopAPIError(redirectMessage(WHAT, config.profileURL, res), {
+    return new EventpopAPIError(redirectMessage(WHAT, config.profileURL, res, [accessToken]), {
       code: 'redirected',
       status,
     });
