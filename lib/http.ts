@@ -56,6 +56,23 @@ export function describeURL(url: URL): string {
   return `${url.origin}${url.pathname}`;
 }
 
+// Node converts a URL argument into request options on every call; the endpoints are fixed at
+// construction, so convert each once.
+const targets = new WeakMap<URL, http.RequestOptions>();
+function target(url: URL): http.RequestOptions {
+  let options = targets.get(url);
+  if (!options) {
+    options = {
+      protocol: url.protocol,
+      hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+      port: url.port || (url.protocol === 'https:' ? 443 : 80),
+      path: `${url.pathname}${url.search}`,
+    };
+    targets.set(url, options);
+  }
+  return options;
+}
+
 /**
  * Sends one request and reads the whole answer. Resolves with any HTTP status (the caller
  * decides what a status means); rejects only for transport failures: a network error
@@ -70,7 +87,8 @@ export function send(settings: HttpSettings, request: HttpRequest): Promise<Http
 
     let req: http.ClientRequest;
     try {
-      req = transport.request(request.url, {
+      req = transport.request({
+        ...target(request.url),
         method: request.method,
         headers,
         ...(settings.agent ? { agent: settings.agent } : {}),
