@@ -159,12 +159,14 @@ export function resolveClientOptions(options: unknown): ClientConfig {
 
   const base = o.baseURL === undefined ? DEFAULT_BASE_URL : o.baseURL;
   const baseURL = endpoint(base, 'baseURL');
-  const from = (path: string) => new URL(path, baseURL).href;
+  // Keep a path prefix on baseURL (a staging server or an emulator mounted under /eventpop).
+  const prefix = baseURL.pathname.replace(/\/+$/, '');
+  const from = (path: string) => `${baseURL.origin}${prefix}${path}`;
   const authorizationURL = endpoint(o.authorizationURL ?? from('/oauth/authorize'), 'authorizationURL');
   const tokenURL = endpoint(o.tokenURL ?? from('/oauth/token'), 'tokenURL');
   const profileURL = endpoint(o.profileURL ?? from('/api/public/me'), 'profileURL');
 
-  const timeout = o.timeout ?? DEFAULT_TIMEOUT;
+  const timeout = o.timeout === undefined ? DEFAULT_TIMEOUT : o.timeout;
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 1 || timeout > 2 ** 31 - 1) {
     fail(
       `the timeout option must be a whole number of milliseconds from 1 to 2147483647, got ${String(timeout)}.`,
