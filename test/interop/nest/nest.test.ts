@@ -1,7 +1,10 @@
 // Interop: a full Eventpop login through NestJS 12 (@nestjs/passport, AuthGuard, express-session), over real sockets.
+
+import { readFileSync } from 'node:fs';
+import Module from 'node:module';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { register } from 'tsx/cjs/api';
+import ts from 'typescript';
 import type { StartApp } from '../app-kit';
 import { Browser, describeLogin, expectedUser, type Interop, login, startInterop } from '../harness';
 
@@ -11,22 +14,30 @@ interface NestAppModule {
 }
 
 /**
- * The app uses decorators, which need `experimentalDecorators`: mocha's tsx reads the root
- * tsconfig.json, so the app is compiled by a second tsx instance that reads the one beside it.
+ * The app uses decorators, which need `experimentalDecorators`, and mocha's tsx compiles with the
+ * root tsconfig.json (no decorators). So this one file is compiled here by TypeScript itself,
+ * with the options of ./tsconfig.json; what it imports still goes through tsx.
  */
 let loaded: NestAppModule | undefined;
 function loadNestApp(): NestAppModule {
   if (loaded) return loaded;
-  const previous = process.env.TSX_TSCONFIG_PATH;
-  process.env.TSX_TSCONFIG_PATH = path.join(__dirname, 'tsconfig.json');
-  try {
-    const tsx = register({ namespace: 'interop-nest' });
-    loaded = tsx.require('./app.ts', __filename) as NestAppModule;
-    return loaded;
-  } finally {
-    if (previous === undefined) delete process.env.TSX_TSCONFIG_PATH;
-    else process.env.TSX_TSCONFIG_PATH = previous;
-  }
+  const file = path.join(__dirname, 'app.ts');
+  const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
+    fileName: file,
+    compilerOptions: {
+      module: ts.ModuleKind.CommonJS,
+      target: ts.ScriptTarget.ES2022,
+      esModuleInterop: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+    },
+  });
+  const mod = new Module(file, module) as Module & { _compile(code: string, filename: string): void };
+  mod.filename = file;
+  mod.paths = module.paths;
+  mod._compile(outputText, file);
+  loaded = mod.exports as NestAppModule;
+  return loaded;
 }
 
 const nestApp: StartApp = (server, options) => loadNestApp().nestApp(server, options);
