@@ -15,6 +15,7 @@ const virtualDir = path.join(__dirname, '__recipes__');
  * `<recipe>.mts` (an ES module) when no block is named.
  */
 function recipeFiles(file: string): Map<string, string> {
+  if (file === README) return readmeFiles();
   const markdown = fs.readFileSync(path.join(recipes, file), 'utf8');
   const dir = path.join(virtualDir, path.basename(file, '.md'));
   const out = new Map<string, string>();
@@ -25,6 +26,21 @@ function recipeFiles(file: string): Map<string, string> {
       ? path.join(dir, named)
       : (first ?? path.join(dir, `${path.basename(file, '.md')}.mts`));
     out.set(target, `${out.get(target) ?? ''}${block}\n`);
+  }
+  return out;
+}
+
+const README = 'README.md';
+
+/** The README's "Framework recipes" section: each ```ts block is an ES module of its own. */
+function readmeFiles(): Map<string, string> {
+  const markdown = fs.readFileSync(path.join(root, README), 'utf8');
+  const start = markdown.indexOf('\n## Framework recipes');
+  const end = markdown.indexOf('\n## ', start + 1);
+  const section = markdown.slice(start, end === -1 ? undefined : end);
+  const out = new Map<string, string>();
+  for (const [index, [, block = '']] of [...section.matchAll(/```ts\n([\s\S]*?)```/g)].entries()) {
+    out.set(path.join(virtualDir, 'readme', `recipe-${index + 1}.mts`), block);
   }
   return out;
 }
@@ -87,7 +103,7 @@ describe('framework recipes (docs/recipes)', () => {
 
   before(function () {
     this.timeout(60_000);
-    diagnostics = typeCheck(files);
+    diagnostics = typeCheck([...files, README]);
   });
 
   it('has a recipe for Express, Fastify, Koa and NestJS', () => {
@@ -99,6 +115,11 @@ describe('framework recipes (docs/recipes)', () => {
       expect(diagnostics.get(file)).to.deep.equal([]);
     });
   }
+
+  it('README.md has the Fastify, Koa and NestJS snippets, and they type-check too', () => {
+    expect(readmeFiles().size).to.equal(3);
+    expect(diagnostics.get(README)).to.deep.equal([]);
+  });
 
   it('leaves nothing outside the recipes to complain about', () => {
     expect(diagnostics.get('(global)') ?? []).to.deep.equal([]);
