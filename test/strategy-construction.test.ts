@@ -130,6 +130,19 @@ describe('Strategy construction', () => {
       expect(url.href.split('?')[0]).to.equal('https://staging.eventpop.example/oauth/authorize');
     });
 
+    it('keeps a path prefix of baseURL in all three endpoints', async () => {
+      const base = 'https://gateway.example/eventpop/';
+      const scope = nock('https://gateway.example')
+        .post('/eventpop/oauth/token')
+        .reply(200, TOKEN_RESPONSE)
+        .get('/eventpop/api/public/me')
+        .reply(200, ME_RESPONSE);
+      const { authorizeURL: url, outcome } = await signIn(makeStrategy({ baseURL: base }));
+      expect(`${url.origin}${url.pathname}`).to.equal('https://gateway.example/eventpop/oauth/authorize');
+      expectKind(outcome, 'success');
+      scope.done();
+    });
+
     it('overrides authorizationURL alone', async () => {
       const scope = nock(EVENTPOP)
         .post('/oauth/token')
@@ -261,7 +274,7 @@ describe('Strategy construction', () => {
   });
 
   describe('timeout', () => {
-    for (const value of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, '1000']) {
+    for (const value of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, '1000', null]) {
       it(`refuses timeout ${String(value)} with a TypeError naming timeout`, () => {
         expect(constructionError({ ...CLIENT, timeout: value }).message).to.include('timeout');
       });
