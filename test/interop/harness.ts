@@ -1,9 +1,10 @@
-// The interop harness: a cookie-keeping browser over fetch, the emulator and app servers, and the suite every framework passes.
+// The interop harness: a browser over the shared cookie jar, the emulator and app servers, and the suite every framework passes.
 import { once } from 'node:events';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { createEmulator, type Emulator, type Fault } from '../../lib/emulator';
+import { HttpBrowser, type Page } from '../helpers/cookie-jar';
 import type { LoginErrorBody, SessionUser, StartApp } from './app-kit';
 
 const CLIENT_ID = 'interop-client';
@@ -11,67 +12,19 @@ const CLIENT_SECRET = 'interop-secret';
 /** Each strategy's timeout: short, so that a hung token endpoint fails the login quickly. */
 export const STRATEGY_TIMEOUT_MS = 1000;
 
-/** One HTTP answer as the test sees it; `location` is resolved against the request URL. */
-export interface Page {
-  readonly url: string;
-  readonly status: number;
-  readonly location: string | undefined;
-  readonly body: string;
-}
-
 /**
- * A browser without a browser: `fetch` with `redirect: 'manual'`, and a cookie jar that sends back
- * what the servers set (all servers here are 127.0.0.1, so one jar; ports do not isolate cookies).
+ * One request at a time, redirects not followed: the shared cookie-keeping {@link HttpBrowser}
+ * (all servers here are 127.0.0.1, so one jar; ports do not isolate cookies).
  */
 export class Browser {
-  private readonly cookies = new Map<string, string>();
+  private readonly http = new HttpBrowser();
 
-  async get(url: string): Promise<Page> {
-    return this.request(url, { method: 'GET' });
+  get(url: string): Promise<Page> {
+    return this.http.open(url, { follow: false });
   }
 
-  async postForm(url: string, form: URLSearchParams): Promise<Page> {
-    return this.request(url, {
-      method: 'POST',
-      body: form.toString(),
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-  }
-
-  private async request(
-    url: string,
-    init: { method: string; body?: string; headers?: Record<string, string> },
-  ) {
-    const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(url, {
-      ...init,
-      redirect: 'manual',
-      headers: { ...init.headers, ...(cookie ? { cookie } : {}) },
-      signal: AbortSignal.timeout(10_000),
-    });
-    for (const line of res.headers.getSetCookie()) this.store(line);
-    const location = res.headers.get('location');
-    return {
-      url,
-      status: res.status,
-      location: location === null ? undefined : new URL(location, url).href,
-      body: await res.text(),
-    };
-  }
-
-  private store(line: string): void {
-    const [pair = '', ...attributes] = line.split(';');
-    const eq = pair.indexOf('=');
-    const name = pair.slice(0, eq).trim();
-    const value = pair.slice(eq + 1).trim();
-    const expired = attributes.some((a) => {
-      const [key = '', val = ''] = a.trim().split('=');
-      if (key.toLowerCase() === 'max-age') return Number(val) <= 0;
-      if (key.toLowerCase() === 'expires') return Date.parse(val) <= Date.now();
-      return false;
-    });
-    if (expired || value === '') this.cookies.delete(name);
-    else this.cookies.set(name, value);
+  postForm(url: string, form: URLSearchParams): Promise<Page> {
+    return this.http.open(url, { form, follow: false });
   }
 }
 
