@@ -2,6 +2,15 @@ import { expect } from 'chai';
 import { createEmulator, defaultUsers, type Emulator } from '../lib/emulator/index';
 import { get, login, me } from './fixtures/emulator/client';
 
+/** The `avatar` and `avatars` a seeded user's paths become on the emulator at `origin`. */
+function avatarsOf(origin: string, id: number) {
+  const at = (size: string) => `${origin}/avatars/${id}/${size}.svg`;
+  return {
+    avatar: at('medium'),
+    avatars: { original: at('original'), medium: at('medium'), thumb: at('thumb'), tiny: at('tiny') },
+  };
+}
+
 const invalidToken =
   'Bearer realm="Doorkeeper", error="invalid_token", error_description="The access token is invalid"';
 
@@ -20,11 +29,19 @@ describe('emulator: GET /api/public/me', () => {
   });
   after(() => emu.close());
 
-  it('answers the user wrapped in {"user": ...}, every field exactly as seeded', async () => {
+  it('answers the user wrapped in {"user": ...}, every field as seeded but the avatar paths', async () => {
     const res = await me(emu, (await login(emu)).access_token);
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.equal('application/json; charset=utf-8');
-    expect(await res.json()).to.deep.equal({ user: defaultUsers[0] });
+    const { avatar: _avatar, avatars: _avatars, ...rest } = defaultUsers[0] ?? { id: 0 };
+    expect(await res.json()).to.deep.equal({ user: { ...rest, ...avatarsOf(emu.url, 4242) } });
+  });
+
+  it('answers the seeded avatar paths as absolute URLs on its own origin', async () => {
+    const res = await me(emu, (await login(emu)).access_token);
+    const { user } = (await res.json()) as { user: Record<string, unknown> };
+    expect(defaultUsers[0]?.avatar, 'seeded as a path').to.equal('/avatars/4242/medium.svg');
+    expect({ avatar: user.avatar, avatars: user.avatars }).to.deep.equal(avatarsOf(emu.url, 4242));
   });
 
   it('leaves out the fields a minimal user does not have', async () => {

@@ -1,5 +1,6 @@
 // The resource API, GET /api/public/me: bearer token checks, the per-token rate limit and the profile.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { withAbsoluteAvatars } from './avatars';
 import { send, sendJson } from './http';
 import type { Store, TokenRecord, TokenState } from './store';
 
@@ -41,6 +42,7 @@ function overLimit(record: TokenRecord, limit: number, now: number): number | un
 /**
  * `GET /api/public/me`. A refused token is `401` with an empty body and Doorkeeper's
  * `WWW-Authenticate`; an app token (client credentials, no user) or one without `public` is `403`.
+ * Path-only avatar URLs of the user are answered as absolute URLs on `origin` (the emulator's).
  */
 export function handleMe(
   req: IncomingMessage,
@@ -48,6 +50,7 @@ export function handleMe(
   query: URLSearchParams,
   store: Store,
   rateLimit: number,
+  origin: string,
 ): void {
   const token = bearerToken(req, query);
   const record = token === undefined ? undefined : store.findByAccess(token);
@@ -80,5 +83,10 @@ export function handleMe(
     send(res, 403, '');
     return;
   }
-  sendJson(res, 200, { user }, { 'Cache-Control': 'max-age=0, private, must-revalidate' });
+  sendJson(
+    res,
+    200,
+    { user: withAbsoluteAvatars(user, origin) },
+    { 'Cache-Control': 'max-age=0, private, must-revalidate' },
+  );
 }

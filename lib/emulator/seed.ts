@@ -15,20 +15,22 @@ export const defaultClient: Readonly<EmulatorClient> = Object.freeze({
 
 /**
  * The users the emulator offers on its sign-in page when `users` is not given: the first has every
- * field Eventpop's `/api/public/me` returns (with a Thai name), the second only `id` and `email`,
- * like an account that never filled in its profile.
+ * field Eventpop's `/api/public/me` returns (with a Thai name, and avatars on the emulator's own
+ * `/avatars/` route, which `/api/public/me` answers as absolute URLs), the second only `id` and
+ * `email`, like an account that never filled in its profile.
  */
 export const defaultUsers: readonly Readonly<EmulatorUser>[] = Object.freeze([
   Object.freeze({
     id: 4242,
     full_name: 'สมชาย ใจดี',
     email: 'somchai@example.com',
-    avatar: 'https://example.com/eventpop-emulator/avatars/4242/medium.png',
+    // Served by the emulator itself, so the demo shows a picture without network.
+    avatar: '/avatars/4242/medium.svg',
     avatars: Object.freeze({
-      original: 'https://example.com/eventpop-emulator/avatars/4242/original.png',
-      medium: 'https://example.com/eventpop-emulator/avatars/4242/medium.png',
-      thumb: 'https://example.com/eventpop-emulator/avatars/4242/thumb.png',
-      tiny: 'https://example.com/eventpop-emulator/avatars/4242/tiny.png',
+      original: '/avatars/4242/original.svg',
+      medium: '/avatars/4242/medium.svg',
+      thumb: '/avatars/4242/thumb.svg',
+      tiny: '/avatars/4242/tiny.svg',
     }),
     birthday: '1990-04-13',
     gender: 'male',

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { handleMe } from './api';
 import { decideAuthorize, showAuthorize } from './authorize';
+import { handleAvatar, parseAvatarPath } from './avatars';
 import { answerWithFault, type Endpoint, type Fault, type FaultKind, FaultQueue } from './faults';
 import { sendJson } from './http';
 import { handleRevoke, handleToken } from './oauth';
@@ -96,6 +97,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   let log: RequestLogEntry[] = [];
   let counts = emptyCounts();
   const authorizeContext = { store, autoApproveUserId: opts.autoApproveUserId };
+  /** The emulator's own origin (`emu.url`), known once it listens; path-only avatars resolve against it. */
+  let origin = '';
 
   function record(entry: RequestLogEntry): void {
     if (opts.requestLogSize === 0) return;
@@ -117,6 +120,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     req: IncomingMessage,
     res: ServerResponse,
     endpoint: Endpoint | undefined,
+    path: string,
     query: URLSearchParams,
     entry: { grantType?: string },
   ): Promise<void> {
@@ -125,7 +129,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     if (endpoint === 'authorize' && method === 'POST') return decideAuthorize(req, res, authorizeContext);
     if (endpoint === 'token' && method === 'POST') return handleToken(req, res, store, entry);
     if (endpoint === 'revoke' && method === 'POST') return handleRevoke(req, res, store);
-    if (endpoint === 'me' && method === 'GET') return handleMe(req, res, query, store, opts.profileRateLimit);
+    if (endpoint === 'me' && method === 'GET')
+      return handleMe(req, res, query, store, opts.profileRateLimit, origin);
+    const avatar = endpoint === undefined ? parseAvatarPath(path) : undefined;
+    if (avatar !== undefined && (method === 'GET' || method === 'HEAD'))
+      return handleAvatar(res, store.users.get(avatar.userId), avatar.size);
     sendJson(res, 404, { status: 404, error: 'Not Found' });
   }
 
@@ -144,7 +152,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     res.once('finish', () => {
       entry.status = res.statusCode;
     });
-    if (endpoint === undefined) return route(req, res, endpoint, query, entry);
+    if (endpoint === undefined) return route(req, res, endpoint, path, query, entry);
     counts[endpoint] += 1;
 
     const injected = faults.take(endpoint);
@@ -155,17 +163,18 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       if (res.destroyed) return;
       if (injected.kind !== 'delay') return answerWithFault(res, endpoint, fault);
     }
-    return route(req, res, endpoint, query, entry);
+    return route(req, res, endpoint, path, query, entry);
   }
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       if (!res.headersSent && !res.destroyed)
         sendJson(res, 500, { status: 500, error: 'Internal Server Error', message });
       else res.destroy();
     });
-  });
+  };
+  const server = createServer(listener);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -180,10 +189,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
   const { port } = server.address() as AddressInfo;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
+  origin = `http://${host}:${port}`;
   let closing: Promise<void> | undefined;
 
   return {
-    url: `http://${host}:${port}`,
+    url: origin,
     port,
     server,
     clients: Object.freeze([...opts.clients]),

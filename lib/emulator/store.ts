@@ -17,7 +17,12 @@ export interface EmulatorAvatars {
 
 /**
  * A user as Eventpop's `/api/public/me` returns it inside `{"user": ...}`. Only `id` (an integer) is
- * required; every other field may be absent or `null`, and the emulator returns it exactly as given.
+ * required; every other field may be absent or `null`, and the emulator returns it exactly as given,
+ * with one exception: an `avatar` or `avatars` value that is a path (starts with one `/`) is answered
+ * as an absolute URL on the emulator's own origin, e.g. `/avatars/4242/medium.svg` becomes
+ * `http://127.0.0.1:<port>/avatars/4242/medium.svg`. The emulator serves a generated picture (the
+ * user's initials) at `/avatars/<id>/<original|medium|thumb|tiny>.svg` for each of its users.
+ * Absolute URLs are answered untouched.
  */
 export interface EmulatorUser {
   id: number;
