@@ -1,7 +1,7 @@
 // Public exports of `passport-eventpop/emulator`, the local Eventpop server for tests and demos.
 export type { Endpoint, Fault, FaultAnswer, FaultKind, JsonValue } from './faults';
 export { endpoints } from './faults';
-export type { EmulatorOptions } from './options';
+export type { EmulatorOptions, EmulatorTLSOptions } from './options';
 export { defaultClient, defaultUsers } from './seed';
 export type { Emulator, RequestLogEntry } from './server';
 export { createEmulator } from './server';

@@ -27,6 +27,18 @@ export interface EmulatorOptions {
   refreshTokenTTL?: number;
   /** How many recent requests `emu.requests` keeps; default 1000, `0` keeps none (counts still count). */
   requestLogSize?: number;
+  /**
+   * Serve HTTPS with this private key and certificate (PEM): `emu.url` is then
+   * `https://127.0.0.1:<port>` and `emu.server` a `node:https` server. Clients must trust the
+   * certificate, e.g. the strategy's `agent: new https.Agent({ ca: cert })`.
+   */
+  tls?: EmulatorTLSOptions;
+}
+
+/** The key pair of {@link EmulatorOptions.tls}, PEM-encoded, as `https.createServer` takes them. */
+export interface EmulatorTLSOptions {
+  key: string | Buffer;
+  cert: string | Buffer;
 }
 
 /** @internal Options with defaults applied and checked. */
@@ -39,6 +51,7 @@ export interface ResolvedOptions {
   profileRateLimit: number;
   lifetimes: StoreLifetimes;
   requestLogSize: number;
+  tls: Readonly<EmulatorTLSOptions> | undefined;
 }
 
 function fail(option: string, expected: string): never {
@@ -109,9 +122,19 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   const requestLogSize = options.requestLogSize ?? 1000;
   if (!(Number.isInteger(requestLogSize) && requestLogSize >= 0)) fail('requestLogSize', 'an integer >= 0');
 
+  let tls: EmulatorTLSOptions | undefined;
+  if (options.tls !== undefined) {
+    const { key, cert } = options.tls ?? {};
+    const pem = (v: unknown) => (typeof v === 'string' || Buffer.isBuffer(v)) && v.length > 0;
+    if (!pem(key)) fail('tls.key', 'a PEM private key (string or Buffer)');
+    if (!pem(cert)) fail('tls.cert', 'a PEM certificate (string or Buffer)');
+    tls = Object.freeze({ key, cert });
+  }
+
   return {
     port,
     host,
+    tls,
     clients,
     users,
     autoApproveUserId,

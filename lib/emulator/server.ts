@@ -1,5 +1,6 @@
 // The emulator's HTTP server: createEmulator, routing, the request log, faults and shutdown.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { handleMe } from './api';
 import { decideAuthorize, showAuthorize } from './authorize';
@@ -30,10 +31,17 @@ export interface RequestLogEntry {
 
 /** A running emulator; see {@link createEmulator}. */
 export interface Emulator {
-  /** Base URL, e.g. `http://127.0.0.1:54321`: authorize at `${url}/oauth/authorize`, and so on. */
+  /**
+   * Base URL, e.g. `http://127.0.0.1:54321` (`https://...` with the `tls` option): authorize at
+   * `${url}/oauth/authorize`, and so on.
+   */
   readonly url: string;
   readonly port: number;
-  /** The `node:http` server, e.g. to count `'connection'` events. */
+  /**
+   * The `node:http` server, e.g. to count `'connection'` events; with the `tls` option a
+   * `node:https` server (a subclass in Node's typings), whose `'secureConnection'` events count
+   * TLS handshakes.
+   */
   readonly server: Server;
   /** The registered clients. */
   readonly clients: readonly EmulatorClient[];
@@ -174,7 +182,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       else res.destroy();
     });
   };
-  const server = createServer(listener);
+  // https.Server has every method of http.Server that is used here (Node's typings say so too).
+  const server: Server =
+    opts.tls === undefined ? createServer(listener) : createHttpsServer({ ...opts.tls }, listener);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -189,7 +199,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
 
   const { port } = server.address() as AddressInfo;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-  origin = `http://${host}:${port}`;
+  origin = `${opts.tls === undefined ? 'http' : 'https'}://${host}:${port}`;
   let closing: Promise<void> | undefined;
 
   return {
