@@ -26,16 +26,26 @@ export function expiryOf(params, nowMs = Date.now()) {
   return createdAt + params.expires_in;
 }
 
-/** Headers on every page: no framing, no sniffing, no referrer (the callback URL carries the code). */
-function securityHeaders(_req, res, next) {
-  res.set({
-    'Content-Security-Policy':
-      "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+/**
+ * Headers on every page: no framing, no sniffing, no referrer (the callback URL carries the code).
+ * Pictures may come from any https: origin (Eventpop's CDN) and from Eventpop's own origin, which
+ * for the local emulator is an http://127.0.0.1:PORT address serving the avatars.
+ * @param {string | undefined} baseURL the configured Eventpop base URL
+ */
+function securityHeaders(baseURL) {
+  const eventpop = baseURL === undefined ? undefined : new URL(baseURL);
+  const imgSrc = ['https:', 'data:'];
+  if (eventpop?.protocol === 'http:') imgSrc.push(eventpop.origin);
+  const headers = {
+    'Content-Security-Policy': `default-src 'none'; style-src 'unsafe-inline'; img-src ${imgSrc.join(' ')}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'Cache-Control': 'no-store',
-  });
-  next();
+  };
+  return (_req, res, next) => {
+    res.set(headers);
+    next();
+  };
 }
 
 /** Pages behind sign-in send signed-out visitors home. */
@@ -99,7 +109,7 @@ export function createApp(options) {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(securityHeaders);
+  app.use(securityHeaders(baseURL));
 
   app.get('/healthz', (_req, res) => {
     res.type('text/plain').send('ok');

@@ -1,4 +1,6 @@
 // End to end over HTTP: the demo app and the emulator on real sockets, driven by a cookie-keeping fetch client.
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import type { Endpoint, Fault } from '../../lib/emulator';
 import { HttpBrowser, type Page } from '../helpers/cookie-jar';
@@ -92,6 +94,19 @@ describe('the demo app over HTTP', () => {
 
     it('never puts a token on the page', () => {
       expect(page.body).not.to.match(/[0-9a-f]{64}/);
+    });
+
+    it("shows the user's avatar from the emulator's own origin", () => {
+      expect(/<img src="([^"]*)"/.exec(page.body)?.[1]).to.equal(
+        `${demo.emu.url}/avatars/${user.id}/medium.svg`,
+      );
+    });
+
+    it("lets the page load images from https: and from the emulator's origin, and nothing else", () => {
+      const csp = page.headers.get('content-security-policy') ?? '';
+      const imgSrc = /(?:^|;\s*)img-src ([^;]*)/.exec(csp)?.[1]?.trim().split(/\s+/);
+      expect(imgSrc).to.have.members(['https:', 'data:', demo.emu.url]);
+      expect(csp).to.match(/(?:^|;\s*)default-src 'none'(?:;|$)/);
     });
   });
 
@@ -401,5 +416,29 @@ describe('the demo app over HTTP', () => {
       const leaked = [...secretsSeen].filter((secret) => demo.logs.some((line) => line.includes(secret)));
       expect(leaked).to.deep.equal([]);
     });
+  });
+});
+
+describe('the demo app against an https Eventpop', () => {
+  it("allows images from https: and data: only (Eventpop's origin is https: already)", async () => {
+    const { createApp } = await import('../../examples/express/app.mjs');
+    const { app } = createApp({
+      clientID: DEMO_CLIENT.clientId,
+      clientSecret: DEMO_CLIENT.clientSecret,
+      callbackURL: 'http://127.0.0.1/auth/eventpop/callback',
+      baseURL: 'https://staging.eventpop.example',
+    });
+    const server = app.listen(0, '127.0.0.1');
+    try {
+      await once(server, 'listening');
+      const { port } = server.address() as AddressInfo;
+      const page = await new HttpBrowser().open(`http://127.0.0.1:${port}/healthz`);
+      expect(page.headers.get('content-security-policy')).to.include(
+        "; img-src https: data:; form-action 'self'",
+      );
+    } finally {
+      server.close();
+      server.closeAllConnections();
+    }
   });
 });

@@ -14,19 +14,23 @@ export const DEMO_CLIENT = {
   name: 'Eventpop Login Demo',
 } as const;
 
-/** Two users with Latin names (the CI fonts have no Thai glyphs) and avatars, so the chosen one is visible. */
+/**
+ * Two users with Latin names (the CI fonts have no Thai glyphs) and avatars, so the chosen one is
+ * visible. The avatars are paths: the emulator serves them and answers them as absolute URLs on its
+ * own origin, so the browser loads them from the emulator with no other network.
+ */
 export const TEST_USERS: readonly EmulatorUser[] = [
   {
     id: 7001,
     full_name: 'Somchai Jaidee',
     email: 'somchai@example.com',
-    avatar: 'https://avatars.example.com/7001.png',
+    avatar: '/avatars/7001/medium.svg',
   },
   {
     id: 7002,
     full_name: 'Malee Srisuk',
     email: 'malee@example.com',
-    avatar: 'https://avatars.example.com/7002.png',
+    avatar: '/avatars/7002/medium.svg',
   },
 ];
 
