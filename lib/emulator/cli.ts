@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     `Authorize: ${emu.url}/oauth/authorize`,
     `Token:     ${emu.url}/oauth/token`,
     `Profile:   ${emu.url}/api/public/me`,
+    `Avatars:   ${emu.url}/avatars/<user id>/<original|medium|thumb|tiny>.svg`,
     '',
     'Press Ctrl+C to stop.',
   );
