@@ -1,4 +1,5 @@
 // The emulator's generated avatars: GET /avatars/<userId>/<size>.svg, and avatar paths made absolute in /api/public/me.
+import { request } from 'node:http';
 import { expect } from 'chai';
 import { fetchProfile } from '../lib';
 import { createEmulator, type Emulator, type EmulatorUser } from '../lib/emulator/index';
@@ -136,6 +137,36 @@ describe('emulator: avatar URLs in /api/public/me', () => {
       thumb: null,
       tiny: '',
     });
+  });
+
+  /** `/api/public/me` sent with this `Host` header; resolves with the user's `avatar`. */
+  async function avatarWithHost(host: string): Promise<unknown> {
+    const { access_token } = await login(emu, {}, 4242);
+    const body = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        `${emu.url}/api/public/me`,
+        { headers: { host, authorization: `Bearer ${access_token}` } },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => {
+            text += chunk;
+          });
+          res.on('end', () => resolve(text));
+        },
+      );
+      req.on('error', reject).end();
+    });
+    return (JSON.parse(body) as { user: EmulatorUser }).user.avatar;
+  }
+
+  it('names the host the client called it by (Host: localhost gives localhost URLs)', async () => {
+    expect(await avatarWithHost(`localhost:${emu.port}`)).to.equal(
+      `http://localhost:${emu.port}/avatars/4242/medium.svg`,
+    );
+  });
+
+  it('uses its own URL when the Host header is not a plain host', async () => {
+    expect(await avatarWithHost('evil.example/x?')).to.equal(`${emu.url}/avatars/4242/medium.svg`);
   });
 
   it('keeps the path in emu.users (only the answer is absolute)', () => {

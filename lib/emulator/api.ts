@@ -42,7 +42,7 @@ function overLimit(record: TokenRecord, limit: number, now: number): number | un
 /**
  * `GET /api/public/me`. A refused token is `401` with an empty body and Doorkeeper's
  * `WWW-Authenticate`; an app token (client credentials, no user) or one without `public` is `403`.
- * Path-only avatar URLs of the user are answered as absolute URLs on `origin` (the emulator's).
+ * Path-only avatar URLs are answered as absolute URLs on `origin`, where the request reached the emulator.
  */
 export function handleMe(
   req: IncomingMessage,

@@ -97,6 +97,23 @@ export function handleAvatar(res: ServerResponse, user: EmulatorUser | undefined
 }
 
 /**
+ * The origin a request reached the emulator at: its scheme, and the host and port of its `Host`
+ * header, so the avatar URLs answered to a client that calls it `http://localhost:4000` name
+ * `localhost` too (and pass that client's CSP). `fallback` (`emu.url`) when the header is missing
+ * or is not a plain host.
+ */
+export function requestOrigin(host: string | undefined, fallback: string): string {
+  if (host === undefined || !/^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/.test(host))
+    return fallback;
+  const scheme = fallback.slice(0, fallback.indexOf(':'));
+  try {
+    return new URL(`${scheme}://${host}`).origin;
+  } catch {
+    return fallback;
+  }
+}
+
+/**
  * A path-only URL (`/avatars/...`) made absolute on `origin`. A protocol-relative `//host/...` (or
  * `/\\host`, which URL parsing reads the same way) names another host, so it stays as it is.
  */

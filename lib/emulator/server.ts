@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { handleMe } from './api';
 import { decideAuthorize, showAuthorize } from './authorize';
-import { handleAvatar, parseAvatarPath } from './avatars';
+import { handleAvatar, parseAvatarPath, requestOrigin } from './avatars';
 import { answerWithFault, type Endpoint, type Fault, type FaultKind, FaultQueue } from './faults';
 import { sendJson } from './http';
 import { handleRevoke, handleToken } from './oauth';
@@ -105,7 +105,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
   let log: RequestLogEntry[] = [];
   let counts = emptyCounts();
   const authorizeContext = { store, autoApproveUserId: opts.autoApproveUserId };
-  /** The emulator's own origin (`emu.url`), known once it listens; path-only avatars resolve against it. */
+  /** The emulator's own origin (`emu.url`), known once it listens. */
   let origin = '';
 
   function record(entry: RequestLogEntry): void {
@@ -138,7 +138,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     if (endpoint === 'token' && method === 'POST') return handleToken(req, res, store, entry);
     if (endpoint === 'revoke' && method === 'POST') return handleRevoke(req, res, store);
     if (endpoint === 'me' && method === 'GET')
-      return handleMe(req, res, query, store, opts.profileRateLimit, origin);
+      return handleMe(req, res, query, store, opts.profileRateLimit, requestOrigin(req.headers.host, origin));
     const avatar = endpoint === undefined ? parseAvatarPath(path) : undefined;
     if (avatar !== undefined && (method === 'GET' || method === 'HEAD'))
       return handleAvatar(res, store.users.get(avatar.userId), avatar.size);

@@ -20,7 +20,8 @@ export interface EmulatorAvatars {
  * required; every other field may be absent or `null`, and the emulator returns it exactly as given,
  * with one exception: an `avatar` or `avatars` value that is a path (starts with one `/`) is answered
  * as an absolute URL on the emulator's own origin, e.g. `/avatars/4242/medium.svg` becomes
- * `http://127.0.0.1:<port>/avatars/4242/medium.svg`. The emulator serves a generated picture (the
+ * `http://127.0.0.1:<port>/avatars/4242/medium.svg` (the host as the request named it in its `Host`
+ * header, so a client that calls the emulator `localhost` gets `localhost` URLs; `emu.url`'s without one). The emulator serves a generated picture (the
  * user's initials) at `/avatars/<id>/<original|medium|thumb|tiny>.svg` for each of its users.
  * Absolute URLs are answered untouched.
  */
