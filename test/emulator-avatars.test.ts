@@ -11,6 +11,7 @@ const users: EmulatorUser[] = [
   { id: 7002, email: 'minimal@example.com' },
   { id: 7003, full_name: '<img src=x onerror=alert(1)>' },
   { id: 7004, full_name: '&co' },
+  { id: 7006, full_name: 'เอกชัย ศรีสุข' },
   {
     id: 7005,
     avatar: 'https://cdn.example/a.png',
@@ -66,6 +67,10 @@ describe('emulator: GET /avatars/<userId>/<size>.svg', () => {
 
   it('draws the first character of a Thai name', async () => {
     expect(drawn(await svgOf(emu, '/avatars/4242/thumb.svg'))).to.equal('ส');
+  });
+
+  it('draws the first consonant of a Thai name that starts with a leading vowel', async () => {
+    expect(drawn(await svgOf(emu, '/avatars/7006/thumb.svg'))).to.equal('อ');
   });
 
   it('draws the first letter of the email when the user has no name', async () => {

@@ -21,15 +21,25 @@ export function parseAvatarPath(path: string): { userId: number; size: AvatarSiz
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
+/**
+ * The first grapheme cluster of a word. A Thai leading vowel (เ แ โ ใ ไ, written before the
+ * consonant it follows in speech) is skipped, as Thai abbreviations do: "เอกชัย" -> "อ".
+ */
 function firstGrapheme(word: string): string {
-  for (const { segment } of graphemes.segment(word)) return segment;
-  return '';
+  let skipped = false;
+  for (const { segment } of graphemes.segment(word)) {
+    if (!skipped && /^[\u0E40-\u0E44]$/.test(segment)) {
+      skipped = true;
+      continue;
+    }
+    return segment;
+  }
+  return word;
 }
 
 /**
  * Up to two initials: first and last word of a name written in a cased script ("Somchai Jaidee" ->
- * "SJ"); a single character otherwise (Thai "สมชาย ใจดี" -> "ส": Thai has no initials of its own, and
- * the last word may start with a vowel sign). Without a name, the email's first character; else "?".
+ * "SJ"); a single character otherwise (Thai "สมชาย ใจดี" -> "ส": Thai writes no two-letter initials). Without a name, the email's first character; else "?".
  * Whole grapheme clusters, so a base letter keeps its combining marks.
  */
 export function initialsOf(user: EmulatorUser): string {
