@@ -201,6 +201,7 @@ export function svg(results) {
     const y = (v) => y0 + h - ((Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo))) * h;
     out.push(
       `<text x="${x0}" y="25" font-size="14" font-weight="bold">Callback latency, ms (log scale): bar p50, tick p99</text>`,
+      `<text x="${x0}" y="40" fill="#555">Node's default agent; the value printed is the p50.</text>`,
     );
     for (let d = 0.1; d <= hi; d *= 10) {
       for (const k of [1, 2, 5]) {
@@ -223,7 +224,8 @@ export function svg(results) {
         const p99 = r[g.c].callbackP99ms;
         out.push(
           `<rect x="${bx}" y="${y(p50).toFixed(1)}" width="30" height="${(y0 + h - y(p50)).toFixed(1)}" fill="${COLORS[name]}"><title>${name} ${esc(g.label)} p50 ${p50} ms</title></rect>`,
-          `<line x1="${bx + 15}" x2="${bx + 15}" y1="${y(p50).toFixed(1)}" y2="${y(p99).toFixed(1)}" stroke="#333"/>`,
+          // The whisker starts above the p50 label, so that it does not strike through it.
+          `<line x1="${bx + 15}" x2="${bx + 15}" y1="${Math.max(y(p99), y(p50) - 13).toFixed(1)}" y2="${y(p99).toFixed(1)}" stroke="#333"/>`,
           `<line x1="${bx + 5}" x2="${bx + 25}" y1="${y(p99).toFixed(1)}" y2="${y(p99).toFixed(1)}" stroke="#333" stroke-width="2"><title>${name} ${esc(g.label)} p99 ${p99} ms</title></line>`,
           `<text x="${bx + 15}" y="${(y(p50) - 3).toFixed(1)}" text-anchor="middle" font-size="9">${fmt(p50, p50 < 10 ? 1 : 0)}</text>`,
         );
@@ -284,7 +286,10 @@ export function svg(results) {
           );
         }
       });
+      // The bars are often too small to see against the target: print the group's largest value.
+      const top = Math.max(...inGroup.map((s) => Math.max(s.conn, s.tls)));
       out.push(
+        `<text x="${x0 + i * gw + gw / 2}" y="${(y(top) - 5).toFixed(1)}" text-anchor="middle" font-size="10" fill="#333">max ${fmt(top, 3)}</text>`,
         `<text x="${x0 + i * gw + gw / 2}" y="${y0 + h + 16}" text-anchor="middle">${esc(g.label)}</text>`,
       );
     });
