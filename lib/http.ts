@@ -74,12 +74,39 @@ function target(url: URL): http.RequestOptions {
 }
 
 /**
+ * A pooled keep-alive socket that the server had already closed: the request failed with
+ * `ECONNRESET` before any answer. Node's documentation advises sending again on a new socket.
+ */
+class StaleSocketError extends Error {
+  constructor(readonly original: unknown) {
+    super('the reused connection was reset before an answer');
+  }
+}
+
+/**
  * Sends one request and reads the whole answer. Resolves with any HTTP status (the caller
  * decides what a status means); rejects only for transport failures: a network error
  * (`ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, ...), {@link HttpTimeoutError} or
- * {@link HttpBodyTooLargeError}.
+ * {@link HttpBodyTooLargeError}. A request that failed only because the pooled connection it
+ * reused had been closed by the server is sent once more, within the same deadline.
  */
-export function send(settings: HttpSettings, request: HttpRequest): Promise<HttpResponse> {
+export async function send(settings: HttpSettings, request: HttpRequest): Promise<HttpResponse> {
+  const deadline = Date.now() + settings.timeout;
+  try {
+    return await attempt(settings, request, settings.timeout);
+  } catch (err) {
+    if (!(err instanceof StaleSocketError)) throw err;
+    const left = deadline - Date.now();
+    if (left <= 0) throw new HttpTimeoutError(settings.timeout);
+    try {
+      return await attempt(settings, request, left);
+    } catch (again) {
+      throw again instanceof StaleSocketError ? again.original : again;
+    }
+  }
+}
+
+function attempt(settings: HttpSettings, request: HttpRequest, budget: number): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
     const transport = request.url.protocol === 'https:' ? https : http;
     const headers: Record<string, string> = { ...settings.headers, ...request.headers };
@@ -114,10 +141,15 @@ export function send(settings: HttpSettings, request: HttpRequest): Promise<Http
       const err = new HttpTimeoutError(settings.timeout);
       req.destroy(err);
       finish(err);
-    }, settings.timeout);
+    }, budget);
 
-    req.on('error', (err) => finish(err));
+    let answered = false;
+    req.on('error', (err: NodeJS.ErrnoException) => {
+      const stale = req.reusedSocket && !answered && err.code === 'ECONNRESET';
+      finish(stale ? new StaleSocketError(err) : err);
+    });
     req.on('response', (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {

@@ -342,7 +342,8 @@ describe('the demo app over HTTP', () => {
       {
         when: 'the token endpoint drops the connection',
         endpoint: 'token',
-        fault: { drop: true },
+        // Twice: a request whose reused keep-alive connection is reset is sent once more.
+        fault: { drop: true, times: 2 },
         status: 502,
         reason: 'InternalOAuthError · ECONNRESET',
       },
@@ -384,7 +385,8 @@ describe('the demo app over HTTP', () => {
       {
         when: '/api/public/me drops the connection',
         endpoint: 'me',
-        fault: { drop: true },
+        // Twice: a request whose reused keep-alive connection is reset is sent once more.
+        fault: { drop: true, times: 2 },
         status: 502,
         reason: 'InternalOAuthError · ECONNRESET',
       },
@@ -392,7 +394,7 @@ describe('the demo app over HTTP', () => {
 
     for (const { when, endpoint, fault, status, reason } of cases) {
       it(`shows a ${status} page with reason "${reason}" when ${when}`, async () => {
-        const page = await signInWith(endpoint, { ...fault, times: 1 });
+        const page = await signInWith(endpoint, { times: 1, ...fault });
         expect([page.status, reasonOf(page)]).to.deep.equal([status, reason]);
       });
     }
