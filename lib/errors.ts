@@ -1,5 +1,7 @@
-// Errors: EventpopAPIError for the API, passport-oauth2's OAuth errors re-exported, and secret scrubbing.
+// Errors: EventpopAPIError, passport-oauth2's OAuth errors re-exported, transport failures mapped to them, secret scrubbing.
 import OAuth2Strategy = require('passport-oauth2');
+
+import { describeURL, HttpBodyTooLargeError, type HttpResponse, HttpTimeoutError } from './http';
 
 /**
  * The user's return to the callback carried an OAuth error other than `access_denied`
@@ -105,4 +107,55 @@ export function scrub(text: string, secrets: readonly (string | undefined)[]): s
     if (secret) out = out.split(secret).join('[redacted]');
   }
   return out;
+}
+
+/** Maps a transport failure (network, timeout, size cap) to an InternalOAuthError naming the endpoint. @internal */
+export function transportFailure(what: string, url: URL, err: unknown): Error {
+  const where = `${what} (${describeURL(url)})`;
+  if (err instanceof HttpTimeoutError) {
+    return internalOAuthError(`${where} did not answer within ${err.timeout} ms.`, {
+      code: err.code,
+      cause: err,
+    });
+  }
+  if (err instanceof HttpBodyTooLargeError) {
+    return internalOAuthError(
+      `${where} answered with a body over ${err.limit} bytes; reading stopped there.`,
+      {
+        status: err.status,
+        code: err.code,
+        cause: err,
+      },
+    );
+  }
+  const code = (err as { code?: unknown } | null)?.code;
+  const reason = typeof code === 'string' ? code : err instanceof Error ? err.message : String(err);
+  return internalOAuthError(`Could not reach ${where}: ${reason}.`, {
+    ...(typeof code === 'string' ? { code } : {}),
+    cause: err,
+  });
+}
+
+/** A 3xx answer: never followed, since a redirect here means a wrong endpoint. @internal */
+export function redirectMessage(
+  what: string,
+  url: URL,
+  res: HttpResponse,
+  secrets: readonly (string | undefined)[],
+): string {
+  // A Location header is the server's text: keep only its origin and path, and scrub those too.
+  let location = '';
+  if (typeof res.headers.location === 'string') {
+    let target: string;
+    try {
+      target = describeURL(new URL(res.headers.location, url));
+    } catch {
+      target = 'an invalid URL';
+    }
+    location = ` to ${scrub(target, secrets)}`;
+  }
+  return (
+    `${what} (${describeURL(url)}) answered HTTP ${res.status}, a redirect${location}. ` +
+    'Set baseURL to the final address (https://www.eventpop.me, not the bare domain).'
+  );
 }

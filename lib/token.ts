@@ -1,6 +1,6 @@
 // Eventpop's token endpoint: one request, and its answer parsed into a typed token or a typed error.
-import { internalOAuthError, scrub, TokenError } from './errors';
-import { describeURL, HttpBodyTooLargeError, type HttpResponse, HttpTimeoutError, send } from './http';
+import { internalOAuthError, redirectMessage, scrub, TokenError, transportFailure } from './errors';
+import { type HttpResponse, send } from './http';
 import { parseJSON } from './json';
 import type { ClientConfig } from './options';
 
@@ -38,57 +38,6 @@ function optionalNumber(value: unknown): number | undefined {
 
 function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** Maps a transport failure (network, timeout, size cap) to an InternalOAuthError naming the endpoint. @internal */
-export function transportFailure(what: string, url: URL, err: unknown): Error {
-  const where = `${what} (${describeURL(url)})`;
-  if (err instanceof HttpTimeoutError) {
-    return internalOAuthError(`${where} did not answer within ${err.timeout} ms.`, {
-      code: err.code,
-      cause: err,
-    });
-  }
-  if (err instanceof HttpBodyTooLargeError) {
-    return internalOAuthError(
-      `${where} answered with a body over ${err.limit} bytes; reading stopped there.`,
-      {
-        status: err.status,
-        code: err.code,
-        cause: err,
-      },
-    );
-  }
-  const code = (err as { code?: unknown } | null)?.code;
-  const reason = typeof code === 'string' ? code : err instanceof Error ? err.message : String(err);
-  return internalOAuthError(`Could not reach ${where}: ${reason}.`, {
-    ...(typeof code === 'string' ? { code } : {}),
-    cause: err,
-  });
-}
-
-/** A 3xx answer: never followed, since a redirect here means a wrong endpoint. @internal */
-export function redirectMessage(
-  what: string,
-  url: URL,
-  res: HttpResponse,
-  secrets: readonly (string | undefined)[],
-): string {
-  // A Location header is the server's text: keep only its origin and path, and scrub those too.
-  let location = '';
-  if (typeof res.headers.location === 'string') {
-    let target: string;
-    try {
-      target = describeURL(new URL(res.headers.location, url));
-    } catch {
-      target = 'an invalid URL';
-    }
-    location = ` to ${scrub(target, secrets)}`;
-  }
-  return (
-    `${what} (${describeURL(url)}) answered HTTP ${res.status}, a redirect${location}. ` +
-    'Set baseURL to the final address (https://www.eventpop.me, not the bare domain).'
-  );
 }
 
 function contentType(res: HttpResponse): string {

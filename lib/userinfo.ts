@@ -1,9 +1,8 @@
 // Eventpop's /api/public/me: one GET with the token in the Authorization header, statuses mapped to errors.
-import { EventpopAPIError, scrub } from './errors';
+import { EventpopAPIError, redirectMessage, scrub, transportFailure } from './errors';
 import { describeURL, HttpBodyTooLargeError, type HttpResponse, send } from './http';
 import type { ClientConfig } from './options';
 import { type EventpopProfile, parseProfile } from './profile';
-import { redirectMessage, transportFailure } from './token';
 
 const WHAT = "Eventpop's /api/public/me";
 
