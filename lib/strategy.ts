@@ -203,7 +203,14 @@ export class Strategy extends OAuth2Strategy {
     // through our client instead. A closure, not a method: passport-oauth2-refresh copies this
     // function onto its own node-oauth instance, and refreshes then go through our client too.
     const oauth2 = this._oauth2;
-    const exchange = (code: string, params: Record<string, string>, callback: TokenCallback) => {
+    // node-oauth's signature, with its optional middle argument: (code, [params], callback).
+    const exchange = (
+      code: string,
+      paramsOrCallback: Record<string, string> | TokenCallback,
+      last?: TokenCallback,
+    ) => {
+      const params = typeof paramsOrCallback === 'function' ? {} : (paramsOrCallback ?? {});
+      const callback = (typeof paramsOrCallback === 'function' ? paramsOrCallback : last) as TokenCallback;
       const grantType = params.grant_type ?? 'authorization_code';
       const grant = {
         ...params,

@@ -1,6 +1,14 @@
 // refreshAccessToken and fetchProfile against the emulator over real sockets.
 import { expect } from 'chai';
-import { EventpopAPIError, fetchProfile, InternalOAuthError, refreshAccessToken, TokenError } from '../lib';
+import passportRefresh from 'passport-oauth2-refresh';
+import {
+  EventpopAPIError,
+  fetchProfile,
+  InternalOAuthError,
+  refreshAccessToken,
+  Strategy,
+  TokenError,
+} from '../lib';
 import { createEmulator, type Emulator } from '../lib/emulator';
 
 const CLIENT = {
@@ -112,6 +120,38 @@ describe('refreshAccessToken against the emulator', () => {
     const err = await fetchProfile(options, access_token).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(EventpopAPIError);
     expect(err).to.include({ code: 'invalid_token', status: 401 });
+  });
+
+  it('refreshes through passport-oauth2-refresh with the strategy, and its failures are typed', async () => {
+    const strategy = new Strategy({ ...options, callbackURL: CLIENT.redirectUris[0]! }, (_a, _r, _p, done) =>
+      done(null, {}),
+    );
+    passportRefresh.use(strategy);
+    const request = (token: string) =>
+      new Promise<{ err: unknown; accessToken: string | undefined; refreshToken: string | undefined }>(
+        (resolve) =>
+          passportRefresh.requestNewAccessToken('eventpop', token, (err, accessToken, refreshToken) =>
+            resolve({ err, accessToken, refreshToken }),
+          ),
+      );
+    const ok = await request((await signIn(emu)).refresh_token);
+    expect(ok.err).to.equal(null);
+    expect(ok.accessToken).to.match(/^[0-9a-f]{64}$/);
+    expect(ok.refreshToken).to.match(/^[0-9a-f]{64}$/);
+    const refused = await request('0'.repeat(64));
+    expect(refused.err).to.be.instanceOf(TokenError);
+    expect(refused.err).to.include({ code: 'invalid_grant', status: 400 });
+  });
+
+  it("accepts node-oauth's two-argument form of getOAuthAccessToken(code, callback)", async () => {
+    const strategy = new Strategy({ ...options, callbackURL: CLIENT.redirectUris[0]! }, (_a, _r, _p, done) =>
+      done(null, {}),
+    );
+    const oauth2 = (strategy as unknown as { _oauth2: { getOAuthAccessToken: (...args: unknown[]) => void } })
+      ._oauth2;
+    const err = await new Promise((resolve) => oauth2.getOAuthAccessToken('not-a-code', resolve));
+    expect(err).to.be.instanceOf(TokenError);
+    expect(err).to.include({ code: 'invalid_grant' });
   });
 
   it('throws a TypeError for an empty refresh token, before any request', async () => {
