@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createEmulator, type Emulator } from '../lib/emulator/index';
+import { createEmulator, defaultClient, type Emulator } from '../lib/emulator/index';
 import {
   allow,
   authorizeParams,
@@ -22,12 +22,7 @@ describe('emulator: GET /oauth/authorize', () => {
   before(async () => {
     emu = await createEmulator({
       clients: [
-        {
-          clientId: 'demo-client',
-          clientSecret: 'demo-secret',
-          redirectUris: [callback],
-          name: 'Eventpop Demo',
-        },
+        defaultClient,
         {
           clientId: 'multi',
           clientSecret: 's',
@@ -136,12 +131,7 @@ describe('emulator: POST /oauth/authorize (the consent form)', () => {
   before(async () => {
     emu = await createEmulator({
       clients: [
-        {
-          clientId: 'demo-client',
-          clientSecret: 'demo-secret',
-          redirectUris: [callback],
-          name: 'Eventpop Demo',
-        },
+        defaultClient,
         { clientId: 'q', clientSecret: 's', redirectUris: ['https://app.example/cb?tenant=7'], name: 'Q' },
       ],
     });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createEmulator, type Emulator } from '../lib/emulator/index';
+import { createEmulator, defaultClient, type Emulator } from '../lib/emulator/index';
 import { login, me, refresh, type TokenBody } from './fixtures/emulator/client';
 
 const hex64 = /^[0-9a-f]{64}$/;
@@ -20,12 +20,7 @@ describe('emulator: POST /oauth/token, refresh_token', () => {
     emu = await createEmulator({
       profileRateLimit: 0,
       clients: [
-        {
-          clientId: 'demo-client',
-          clientSecret: 'demo-secret',
-          redirectUris: ['http://localhost:3000/auth/eventpop/callback'],
-          name: 'Demo',
-        },
+        defaultClient,
         {
           clientId: 'other',
           clientSecret: 'other-secret',

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createEmulator, type Emulator } from '../lib/emulator/index';
+import { createEmulator, defaultClient, type Emulator } from '../lib/emulator/index';
 import { basic, login, me, postForm, refresh, type TokenBody } from './fixtures/emulator/client';
 
 function revoke(
@@ -16,12 +16,7 @@ describe('emulator: POST /oauth/revoke', () => {
   before(async () => {
     emu = await createEmulator({
       clients: [
-        {
-          clientId: 'demo-client',
-          clientSecret: 'demo-secret',
-          redirectUris: ['http://localhost:3000/auth/eventpop/callback'],
-          name: 'Demo',
-        },
+        defaultClient,
         {
           clientId: 'other',
           clientSecret: 'other-secret',

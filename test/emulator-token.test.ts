@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createEmulator, type Emulator } from '../lib/emulator/index';
+import { createEmulator, defaultClient, type Emulator } from '../lib/emulator/index';
 import { basic, code, exchange, me, pkce, postForm, type TokenBody } from './fixtures/emulator/client';
 
 const callback = 'http://localhost:3000/auth/eventpop/callback';
@@ -20,12 +20,7 @@ describe('emulator: POST /oauth/token, authorization_code', () => {
   before(async () => {
     emu = await createEmulator({
       clients: [
-        {
-          clientId: 'demo-client',
-          clientSecret: 'demo-secret',
-          redirectUris: [callback],
-          name: 'Eventpop Demo',
-        },
+        defaultClient,
         { clientId: 'other', clientSecret: 'other-secret', redirectUris: [callback], name: 'Other' },
         { clientId: 'odd id:1', clientSecret: 'p@ss w+rd:%', redirectUris: [callback], name: 'Odd' },
         {
@@ -252,7 +247,7 @@ describe('emulator: POST /oauth/token, client_credentials', () => {
   before(async () => {
     emu = await createEmulator({
       clients: [
-        { clientId: 'demo-client', clientSecret: 'demo-secret', redirectUris: [callback], name: 'Demo' },
+        defaultClient,
         {
           clientId: 'spa',
           clientSecret: 'unused',
