@@ -1,7 +1,7 @@
-// Token helpers beyond login: refresh a user's token, get an app token, fetch a profile again.
+// Token helpers beyond login: refresh a user's token, get an app token, fetch a profile again, revoke.
 import { type EventpopClientOptions, resolveClientOptions, resolveScope } from './options';
 import type { EventpopProfile } from './profile';
-import { type EventpopTokenParams, requestToken, type TokenResult } from './token';
+import { type EventpopTokenParams, requestRevocation, requestToken, type TokenResult } from './token';
 import { requestProfile } from './userinfo';
 
 /** An access token from Eventpop's token endpoint, with its expiry made absolute. */
@@ -104,4 +104,28 @@ export async function fetchProfile(
   accessToken: string,
 ): Promise<EventpopProfile> {
   return requestProfile(resolveClientOptions(options), requireToken(accessToken, 'the access token'));
+}
+
+/**
+ * Revokes an access or refresh token at Eventpop (RFC 7009), e.g. when the user signs out of
+ * your app. Revoking an access token also revokes its refresh token. A token Eventpop does not
+ * know counts as revoked (RFC 7009 section 2.2).
+ *
+ * @example
+ * ```ts
+ * app.post('/logout', async (req, res, next) => {
+ *   await revokeToken({ clientID, clientSecret }, req.user.accessToken, 'access_token').catch(next);
+ *   req.logout(() => res.redirect('/'));
+ * });
+ * ```
+ * @throws {TokenError} Eventpop refused: `invalid_client`, or `unauthorized_client` for another app's token.
+ * @throws {InternalOAuthError} network failure, timeout (`code: 'ETIMEDOUT'`) or a non-OAuth answer.
+ */
+export async function revokeToken(
+  options: EventpopClientOptions,
+  token: string,
+  tokenTypeHint?: 'access_token' | 'refresh_token',
+): Promise<void> {
+  const config = resolveClientOptions(options);
+  await requestRevocation(config, requireToken(token, 'the token to revoke'), tokenTypeHint);
 }

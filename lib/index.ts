@@ -13,6 +13,7 @@ export {
   fetchProfile,
   getApplicationToken,
   refreshAccessToken,
+  revokeToken,
 } from './helpers';
 export {
   DEFAULT_BASE_URL,

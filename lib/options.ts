@@ -37,6 +37,8 @@ export interface EventpopClientOptions {
   tokenURL?: string | undefined;
   /** Override for `${baseURL}/api/public/me`. */
   profileURL?: string | undefined;
+  /** Override for `${baseURL}/oauth/revoke` (used by {@link revokeToken}). */
+  revocationURL?: string | undefined;
   /** Milliseconds allowed for each request to Eventpop. Default 10000. */
   timeout?: number | undefined;
   /**
@@ -100,6 +102,7 @@ export interface ClientConfig {
   readonly authorizationURL: URL;
   readonly tokenURL: URL;
   readonly profileURL: URL;
+  readonly revocationURL: URL;
   readonly http: HttpSettings;
 }
 
@@ -165,6 +168,7 @@ export function resolveClientOptions(options: unknown): ClientConfig {
   const authorizationURL = endpoint(o.authorizationURL ?? from('/oauth/authorize'), 'authorizationURL');
   const tokenURL = endpoint(o.tokenURL ?? from('/oauth/token'), 'tokenURL');
   const profileURL = endpoint(o.profileURL ?? from('/api/public/me'), 'profileURL');
+  const revocationURL = endpoint(o.revocationURL ?? from('/oauth/revoke'), 'revocationURL');
 
   const timeout = o.timeout === undefined ? DEFAULT_TIMEOUT : o.timeout;
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 1 || timeout > 2 ** 31 - 1) {
@@ -217,6 +221,7 @@ export function resolveClientOptions(options: unknown): ClientConfig {
     authorizationURL,
     tokenURL,
     profileURL,
+    revocationURL,
     http: { timeout, agent, headers },
   };
 }

@@ -44,39 +44,48 @@ function contentType(res: HttpResponse): string {
   return (res.headers['content-type'] ?? 'no content type').split(';')[0]!.trim();
 }
 
+/**
+ * Throws the error an OAuth endpoint's answer stands for, if it is not a 2xx: a redirect (never
+ * followed), an RFC 6749 section 5.2 error as a TokenError with the HTTP status (which
+ * passport-oauth2's own parser drops), or anything else as an InternalOAuthError.
+ */
+function throwUnlessOK(
+  what: string,
+  url: URL,
+  res: HttpResponse,
+  json: ReturnType<typeof parseJSON>,
+  secrets: readonly (string | undefined)[],
+): void {
+  if (res.status >= 300 && res.status < 400) {
+    throw internalOAuthError(redirectMessage(what, url, res, secrets), { status: res.status });
+  }
+  if (res.status >= 200 && res.status < 300) return;
+  const code = json ? optionalString(json.error) : undefined;
+  if (code) {
+    const description = optionalString(json?.error_description) ?? `Eventpop refused the request (${code}).`;
+    const uri = optionalString(json?.error_uri);
+    throw new TokenError(
+      scrub(description, secrets),
+      scrub(code, secrets),
+      uri && scrub(uri, secrets),
+      res.status,
+    );
+  }
+  throw internalOAuthError(
+    `${what} answered HTTP ${res.status} (${contentType(res)}) without an OAuth error; ` +
+      'Eventpop or a proxy in front of it is failing. Try again later.',
+    { status: res.status },
+  );
+}
+
 /** Turns the token endpoint's answer into a token, a TokenError or an InternalOAuthError. @internal */
 export function parseTokenResponse(
   config: ClientConfig,
   res: HttpResponse,
   secrets: readonly (string | undefined)[],
 ): TokenResult {
-  const { tokenURL } = config;
-  if (res.status >= 300 && res.status < 400) {
-    throw internalOAuthError(redirectMessage(WHAT, tokenURL, res, secrets), { status: res.status });
-  }
   const json = parseJSON(res.body);
-  const ok = res.status >= 200 && res.status < 300;
-  if (!ok) {
-    const code = json ? optionalString(json.error) : undefined;
-    if (code) {
-      // RFC 6749 section 5.2: error, error_description, error_uri. The status is passed on,
-      // which passport-oauth2's own parser does not do.
-      const description =
-        optionalString(json?.error_description) ?? `Eventpop refused the token request (${code}).`;
-      const uri = optionalString(json?.error_uri);
-      throw new TokenError(
-        scrub(description, secrets),
-        scrub(code, secrets),
-        uri && scrub(uri, secrets),
-        res.status,
-      );
-    }
-    throw internalOAuthError(
-      `${WHAT} answered HTTP ${res.status} (${contentType(res)}) without an OAuth error; ` +
-        'Eventpop or a proxy in front of it is failing. Try again later.',
-      { status: res.status },
-    );
-  }
+  throwUnlessOK(WHAT, config.tokenURL, res, json, secrets);
   if (!json) {
     throw internalOAuthError(
       `${WHAT} answered HTTP ${res.status} with a body that is not JSON (${contentType(res)}); ` +
@@ -132,4 +141,32 @@ export async function requestToken(
     throw transportFailure(WHAT, config.tokenURL, err);
   }
   return parseTokenResponse(config, res, secrets);
+}
+
+const REVOKE = "Eventpop's revocation endpoint";
+
+/**
+ * POSTs a token to the revocation endpoint (RFC 7009) with the client's credentials in the form
+ * body. Resolves on any 2xx (RFC 7009 section 2.2: an unknown token is not an error).
+ * @internal
+ */
+export async function requestRevocation(
+  config: ClientConfig,
+  token: string,
+  hint: 'access_token' | 'refresh_token' | undefined,
+): Promise<void> {
+  const form = new URLSearchParams({ token, client_id: config.clientID, client_secret: config.clientSecret });
+  if (hint) form.set('token_type_hint', hint);
+  let res: HttpResponse;
+  try {
+    res = await send(config.http, {
+      method: 'POST',
+      url: config.revocationURL,
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+      body: form.toString(),
+    });
+  } catch (err) {
+    throw transportFailure(REVOKE, config.revocationURL, err);
+  }
+  throwUnlessOK(REVOKE, config.revocationURL, res, parseJSON(res.body), [config.clientSecret, token]);
 }

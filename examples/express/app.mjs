@@ -4,7 +4,7 @@ import express from 'express';
 import session from 'express-session';
 import passportPkg from 'passport';
 import refreshPkg from 'passport-oauth2-refresh';
-import { Strategy as EventpopStrategy } from '../../dist/index.mjs';
+import { Strategy as EventpopStrategy, revokeToken } from '../../dist/index.mjs';
 import { describeError } from './describe-error.mjs';
 import { homePage, layout, problemPage, profilePage, refusedPage } from './views.mjs';
 
@@ -200,7 +200,21 @@ export function createApp(options) {
     });
   });
 
-  app.post('/logout', (req, res, next) => {
+  app.post('/logout', async (req, res, next) => {
+    // Sign out at Eventpop too: revoking the access token also revokes its refresh token. A
+    // failure is logged, not shown: the user still leaves this app.
+    const accessToken = req.user?.accessToken;
+    if (accessToken) {
+      const client = {
+        clientID,
+        clientSecret,
+        ...(baseURL === undefined ? {} : { baseURL }),
+        timeout: timeout ?? 5000,
+      };
+      await revokeToken(client, accessToken, 'access_token').catch((err) =>
+        logger.warn(`[demo] could not revoke the token at Eventpop: ${err.message}`),
+      );
+    }
     req.logout((err) => {
       if (err) return next(err);
       req.session.destroy((destroyErr) => {

@@ -193,6 +193,11 @@ describe('the demo app over HTTP', () => {
       const profile = await browser.open(`${demo.appURL}/profile`, { follow: false });
       expect([profile.status, profile.location]).to.deep.equal([303, `${demo.appURL}/`]);
     });
+
+    it('revokes the access token at Eventpop', () => {
+      const revocations = demo.emu.requests.filter((r) => r.endpoint === 'revoke');
+      expect(revocations.map((r) => r.status)).to.deep.equal([200]);
+    });
   });
 
   describe('refreshing the token with passport-oauth2-refresh', () => {
