@@ -123,24 +123,13 @@ export async function requestToken(
   config: ClientConfig,
   grant: Readonly<Record<string, string>>,
 ): Promise<TokenResult> {
-  const form = new URLSearchParams({
-    ...grant,
-    client_id: config.clientID,
-    client_secret: config.clientSecret,
-  });
-  const secrets = [config.clientSecret, grant.code, grant.refresh_token, grant.code_verifier];
-  let res: HttpResponse;
-  try {
-    res = await send(config.http, {
-      method: 'POST',
-      url: config.tokenURL,
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body: form.toString(),
-    });
-  } catch (err) {
-    throw transportFailure(WHAT, config.tokenURL, err);
-  }
-  return parseTokenResponse(config, res, secrets);
+  const res = await postWithClient(config, WHAT, config.tokenURL, grant);
+  return parseTokenResponse(config, res, [
+    config.clientSecret,
+    grant.code,
+    grant.refresh_token,
+    grant.code_verifier,
+  ]);
 }
 
 const REVOKE = "Eventpop's revocation endpoint";
@@ -155,18 +144,34 @@ export async function requestRevocation(
   token: string,
   hint: 'access_token' | 'refresh_token' | undefined,
 ): Promise<void> {
-  const form = new URLSearchParams({ token, client_id: config.clientID, client_secret: config.clientSecret });
-  if (hint) form.set('token_type_hint', hint);
-  let res: HttpResponse;
+  const fields = hint ? { token, token_type_hint: hint } : { token };
+  const res = await postWithClient(config, REVOKE, config.revocationURL, fields);
+  throwUnlessOK(REVOKE, config.revocationURL, res, parseJSON(res.body), [config.clientSecret, token]);
+}
+
+/**
+ * POSTs form fields plus the client's credentials (in the body, RFC 6749 section 2.3.1) to one
+ * of Eventpop's OAuth endpoints; a transport failure becomes an InternalOAuthError naming it.
+ */
+async function postWithClient(
+  config: ClientConfig,
+  what: string,
+  url: URL,
+  fields: Readonly<Record<string, string>>,
+): Promise<HttpResponse> {
+  const form = new URLSearchParams({
+    ...fields,
+    client_id: config.clientID,
+    client_secret: config.clientSecret,
+  });
   try {
-    res = await send(config.http, {
+    return await send(config.http, {
       method: 'POST',
-      url: config.revocationURL,
+      url,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
       body: form.toString(),
     });
   } catch (err) {
-    throw transportFailure(REVOKE, config.revocationURL, err);
+    throw transportFailure(what, url, err);
   }
-  throwUnlessOK(REVOKE, config.revocationURL, res, parseJSON(res.body), [config.clientSecret, token]);
 }
