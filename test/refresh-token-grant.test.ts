@@ -9,48 +9,18 @@ import {
   Strategy,
   TokenError,
 } from '../lib';
-import { createEmulator, type Emulator } from '../lib/emulator';
-
-const CLIENT = {
-  clientId: 'helpers-app',
-  clientSecret: 'helpers-secret-9f8e7d',
-  redirectUris: ['http://127.0.0.1:9/cb'],
-  name: 'Helpers',
-};
-
-/** Signs the emulator's first user in without a browser: authorize (auto-approved), then the code grant. */
-async function signIn(emu: Emulator): Promise<{ access_token: string; refresh_token: string }> {
-  const authorize = new URL('/oauth/authorize', emu.url);
-  authorize.search = new URLSearchParams({
-    client_id: CLIENT.clientId,
-    redirect_uri: CLIENT.redirectUris[0]!,
-    response_type: 'code',
-    scope: 'public',
-  }).toString();
-  const redirect = await fetch(authorize, { redirect: 'manual' });
-  const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
-  const token = await fetch(new URL('/oauth/token', emu.url), {
-    method: 'POST',
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: CLIENT.redirectUris[0]!,
-      client_id: CLIENT.clientId,
-      client_secret: CLIENT.clientSecret,
-    }),
-  });
-  return (await token.json()) as { access_token: string; refresh_token: string };
-}
+import { createEmulator, defaultClient, type Emulator } from '../lib/emulator';
+import { login } from './fixtures/emulator/client';
 
 describe('refreshAccessToken against the emulator', () => {
   let emu: Emulator;
   let options: { clientID: string; clientSecret: string; baseURL: string; timeout: number };
 
   before(async () => {
-    emu = await createEmulator({ port: 0, clients: [CLIENT], autoApprove: true });
+    emu = await createEmulator({ port: 0 });
     options = {
-      clientID: CLIENT.clientId,
-      clientSecret: CLIENT.clientSecret,
+      clientID: defaultClient.clientId,
+      clientSecret: defaultClient.clientSecret,
       baseURL: emu.url,
       timeout: 500,
     };
@@ -59,15 +29,15 @@ describe('refreshAccessToken against the emulator', () => {
   after(() => emu.close());
 
   it('returns a new access and refresh token with an absolute expiry', async () => {
-    const first = await signIn(emu);
+    const first = await login(emu);
     const startedAt = Math.floor(Date.now() / 1000) * 1000;
-    const token = await refreshAccessToken(options, first.refresh_token);
+    const token = await refreshAccessToken(options, first.refresh_token!);
     expect(token.accessToken)
       .to.match(/^[0-9a-f]{64}$/)
       .and.not.equal(first.access_token);
     expect(token.refreshToken)
       .to.match(/^[0-9a-f]{64}$/)
-      .and.not.equal(first.refresh_token);
+      .and.not.equal(first.refresh_token!);
     expect(token.tokenType).to.equal('Bearer');
     expect(token.scopes).to.deep.equal(['public']);
     expect(token.expiresAt!.getTime() - token.createdAt.getTime()).to.equal(7200 * 1000);
@@ -75,27 +45,27 @@ describe('refreshAccessToken against the emulator', () => {
   });
 
   it('gives a token that reads the profile with fetchProfile', async () => {
-    const token = await refreshAccessToken(options, (await signIn(emu)).refresh_token);
+    const token = await refreshAccessToken(options, (await login(emu)).refresh_token!);
     const profile = await fetchProfile(options, token.accessToken);
     expect(profile.id).to.equal(String(emu.users[0]!.id));
     expect(profile.provider).to.equal('eventpop');
   });
 
   it('fails with TokenError invalid_grant and status 400 for a refresh token that was already rotated', async () => {
-    const first = await signIn(emu);
-    const second = await refreshAccessToken(options, first.refresh_token);
+    const first = await login(emu);
+    const second = await refreshAccessToken(options, first.refresh_token!);
     await fetchProfile(options, second.accessToken); // using the new token retires the old refresh token
-    const err = await refreshAccessToken(options, first.refresh_token).catch((e: unknown) => e);
+    const err = await refreshAccessToken(options, first.refresh_token!).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(TokenError);
     expect(err).to.include({ code: 'invalid_grant', status: 400 });
-    expect(String((err as Error).message)).not.to.include(first.refresh_token);
+    expect(String((err as Error).message)).not.to.include(first.refresh_token!);
   });
 
   it('fails with TokenError invalid_client and status 401 for a wrong client secret, without echoing it', async () => {
-    const { refresh_token } = await signIn(emu);
+    const { refresh_token } = await login(emu);
     const err = await refreshAccessToken(
       { ...options, clientSecret: 'wrong-secret-123456' },
-      refresh_token,
+      refresh_token!,
     ).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(TokenError);
     expect(err).to.include({ code: 'invalid_client', status: 401 });
@@ -115,7 +85,7 @@ describe('refreshAccessToken against the emulator', () => {
   });
 
   it('fails with EventpopAPIError invalid_token when fetchProfile gets an expired token', async () => {
-    const { access_token } = await signIn(emu);
+    const { access_token } = await login(emu);
     emu.expireToken(access_token);
     const err = await fetchProfile(options, access_token).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(EventpopAPIError);
@@ -123,8 +93,9 @@ describe('refreshAccessToken against the emulator', () => {
   });
 
   it('refreshes through passport-oauth2-refresh with the strategy, and its failures are typed', async () => {
-    const strategy = new Strategy({ ...options, callbackURL: CLIENT.redirectUris[0]! }, (_a, _r, _p, done) =>
-      done(null, {}),
+    const strategy = new Strategy(
+      { ...options, callbackURL: defaultClient.redirectUris[0]! },
+      (_a, _r, _p, done) => done(null, {}),
     );
     passportRefresh.use(strategy);
     const request = (token: string) =>
@@ -134,7 +105,7 @@ describe('refreshAccessToken against the emulator', () => {
             resolve({ err, accessToken, refreshToken }),
           ),
       );
-    const ok = await request((await signIn(emu)).refresh_token);
+    const ok = await request((await login(emu)).refresh_token!);
     expect(ok.err).to.equal(null);
     expect(ok.accessToken).to.match(/^[0-9a-f]{64}$/);
     expect(ok.refreshToken).to.match(/^[0-9a-f]{64}$/);
@@ -144,8 +115,9 @@ describe('refreshAccessToken against the emulator', () => {
   });
 
   it("accepts node-oauth's two-argument form of getOAuthAccessToken(code, callback)", async () => {
-    const strategy = new Strategy({ ...options, callbackURL: CLIENT.redirectUris[0]! }, (_a, _r, _p, done) =>
-      done(null, {}),
+    const strategy = new Strategy(
+      { ...options, callbackURL: defaultClient.redirectUris[0]! },
+      (_a, _r, _p, done) => done(null, {}),
     );
     const oauth2 = (strategy as unknown as { _oauth2: { getOAuthAccessToken: (...args: unknown[]) => void } })
       ._oauth2;

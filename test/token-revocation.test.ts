@@ -8,19 +8,13 @@ import {
   revokeToken,
   TokenError,
 } from '../lib';
-import { createEmulator, type Emulator } from '../lib/emulator';
+import { createEmulator, defaultClient, type Emulator } from '../lib/emulator';
+import { login } from './fixtures/emulator/client';
 
-const CALLBACK = 'http://127.0.0.1:9/cb';
-const CLIENT = {
-  clientId: 'revoking-app',
-  clientSecret: 'revoking-secret-51ab',
-  redirectUris: [CALLBACK],
-  name: 'A',
-};
 const OTHER = {
   clientId: 'other-app',
   clientSecret: 'other-secret-7c2d',
-  redirectUris: [CALLBACK],
+  redirectUris: ['http://127.0.0.1:9/cb'],
   name: 'B',
 };
 
@@ -28,34 +22,13 @@ describe('revokeToken against the emulator', () => {
   let emu: Emulator;
   let options: { clientID: string; clientSecret: string; baseURL: string; timeout: number };
 
-  /** The emulator's first user signed in to CLIENT: authorize (auto-approved), then the code grant. */
-  async function signIn(): Promise<{ access_token: string; refresh_token: string }> {
-    const authorize = new URL('/oauth/authorize', emu.url);
-    authorize.search = new URLSearchParams({
-      client_id: CLIENT.clientId,
-      redirect_uri: CALLBACK,
-      response_type: 'code',
-    }).toString();
-    const redirect = await fetch(authorize, { redirect: 'manual' });
-    const code = new URL(redirect.headers.get('location')!).searchParams.get('code')!;
-    const form = {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: CALLBACK,
-      client_id: CLIENT.clientId,
-    };
-    const token = await fetch(new URL('/oauth/token', emu.url), {
-      method: 'POST',
-      body: new URLSearchParams({ ...form, client_secret: CLIENT.clientSecret }),
-    });
-    return (await token.json()) as { access_token: string; refresh_token: string };
-  }
+  const signIn = () => login(emu);
 
   before(async () => {
-    emu = await createEmulator({ port: 0, clients: [CLIENT, OTHER], autoApprove: true, profileRateLimit: 0 });
+    emu = await createEmulator({ port: 0, clients: [defaultClient, OTHER], profileRateLimit: 0 });
     options = {
-      clientID: CLIENT.clientId,
-      clientSecret: CLIENT.clientSecret,
+      clientID: defaultClient.clientId,
+      clientSecret: defaultClient.clientSecret,
       baseURL: emu.url,
       timeout: 500,
     };
@@ -76,7 +49,7 @@ describe('revokeToken against the emulator', () => {
   it('revokes the refresh token along with its access token', async () => {
     const { access_token, refresh_token } = await signIn();
     await revokeToken(options, access_token);
-    const err = await refreshAccessToken(options, refresh_token).catch((e: unknown) => e);
+    const err = await refreshAccessToken(options, refresh_token!).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(TokenError);
     expect(err).to.include({ code: 'invalid_grant', status: 400 });
   });
