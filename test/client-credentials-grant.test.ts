@@ -2,15 +2,15 @@
 import { expect } from 'chai';
 import { EventpopAPIError, fetchProfile, getApplicationToken, TokenError } from '../lib';
 import { createEmulator, type Emulator } from '../lib/emulator';
+import { demoClientOptions } from './fixtures/emulator/client';
 
 describe('getApplicationToken against the emulator', () => {
   let emu: Emulator;
-  let options: { clientID: string; clientSecret: string; baseURL: string };
+  let options: ReturnType<typeof demoClientOptions>;
 
   before(async () => {
     emu = await createEmulator({ port: 0 });
-    const client = emu.clients[0]!;
-    options = { clientID: client.clientId, clientSecret: client.clientSecret, baseURL: emu.url };
+    options = demoClientOptions(emu);
   });
   after(() => emu.close());
 

@@ -9,7 +9,7 @@ import {
   TokenError,
 } from '../lib';
 import { createEmulator, defaultClient, type Emulator } from '../lib/emulator';
-import { login } from './fixtures/emulator/client';
+import { demoClientOptions, login } from './fixtures/emulator/client';
 
 const OTHER = {
   clientId: 'other-app',
@@ -20,18 +20,13 @@ const OTHER = {
 
 describe('revokeToken against the emulator', () => {
   let emu: Emulator;
-  let options: { clientID: string; clientSecret: string; baseURL: string; timeout: number };
+  let options: ReturnType<typeof demoClientOptions>;
 
   const signIn = () => login(emu);
 
   before(async () => {
     emu = await createEmulator({ port: 0, clients: [defaultClient, OTHER], profileRateLimit: 0 });
-    options = {
-      clientID: defaultClient.clientId,
-      clientSecret: defaultClient.clientSecret,
-      baseURL: emu.url,
-      timeout: 500,
-    };
+    options = demoClientOptions(emu);
   });
   afterEach(() => emu.clearFaults());
   after(() => emu.close());
