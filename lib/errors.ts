@@ -1,7 +1,8 @@
-// Errors: EventpopAPIError, passport-oauth2's OAuth errors re-exported, transport failures mapped to them, secret scrubbing.
+// Errors: EventpopAPIError, passport-oauth2's OAuth errors re-exported, and transport failures and redirects mapped to them.
 import OAuth2Strategy = require('passport-oauth2');
 
 import { describeURL, HttpBodyTooLargeError, type HttpResponse, HttpTimeoutError } from './http';
+import type { RequestSecrets } from './server-text';
 
 /**
  * The user's return to the callback carried an OAuth error other than `access_denied`
@@ -19,9 +20,9 @@ export const TokenError = OAuth2Strategy.TokenError;
 export type TokenError = OAuth2Strategy.TokenError;
 
 /**
- * A request to Eventpop failed below the OAuth layer: the network (`cause` holds Node's error
- * and `code` its code, e.g. `ECONNREFUSED` or `ETIMEDOUT`), or an answer that is not OAuth
- * (`status` holds the HTTP status).
+ * A request to Eventpop failed below the OAuth layer: the network (`code` holds Node's code,
+ * e.g. `ECONNREFUSED` or `ETIMEDOUT`, and `cause` a {@link TransportFailureCause}: what is safe
+ * to keep of Node's error), or an answer that is not OAuth (`status` holds the HTTP status).
  */
 export const InternalOAuthError: {
   new (message: string, err?: unknown): InternalOAuthError;
@@ -32,7 +33,10 @@ export type InternalOAuthError = OAuth2Strategy.InternalOAuthError & {
   code?: string;
   /** The HTTP status, when Eventpop answered. */
   status?: number;
-  /** The underlying network error, when there was one. */
+  /**
+   * For a network failure, a {@link TransportFailureCause}: what is safe to keep of Node's error
+   * (also in `oauthError`). Typed `unknown`, as `Error.cause` is.
+   */
   cause?: unknown;
 };
 
@@ -87,7 +91,7 @@ export class EventpopAPIError extends Error {
 /** Builds an {@link InternalOAuthError} carrying `status`, `code` and `cause` as properties. */
 export function internalOAuthError(
   message: string,
-  extra: { status?: number; code?: string; cause?: unknown },
+  extra: { status?: number; code?: string; cause?: TransportFailureCause },
 ): InternalOAuthError {
   const err: InternalOAuthError = new InternalOAuthError(message, extra.cause);
   if (extra.status !== undefined) err.status = extra.status;
@@ -97,62 +101,88 @@ export function internalOAuthError(
 }
 
 /**
- * Removes secrets from text that came from Eventpop (or a proxy in front of it) before the text
- * enters an error: a server that echoes a request back must not leak the client secret, a code
- * or a token into logs. Applied once, where an error is built from an answer.
+ * What an {@link InternalOAuthError} keeps of a network failure, as `cause` and `oauthError`:
+ * Node's `code` and `syscall`, and its message with secrets removed, capped and with control
+ * characters neutralized. Never Node's error object itself: an HTTP parse error carries the
+ * bytes it received (`rawPacket`), which is the request itself when a server echoes it, and
+ * loggers serialize every enumerable property.
  */
-export function scrub(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret) out = out.split(secret).join('[redacted]');
-  }
-  return out;
+export interface TransportFailureCause {
+  /** Node's error code: `ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, `HPE_INVALID_CONSTANT`, `ETIMEDOUT`, ... */
+  readonly code?: string;
+  /** The system call that failed (`connect`, `read`, `getaddrinfo`), when Node named one. */
+  readonly syscall?: string;
+  /** Node's message, made safe. */
+  readonly message: string;
 }
 
-/** Maps a transport failure (network, timeout, size cap) to an InternalOAuthError naming the endpoint. @internal */
-export function transportFailure(what: string, url: URL, err: unknown): Error {
+function safeCause(err: unknown, secrets: RequestSecrets): TransportFailureCause {
+  const { code, syscall, message } = (typeof err === 'object' && err !== null ? err : {}) as {
+    code?: unknown;
+    syscall?: unknown;
+    message?: unknown;
+  };
+  const cause: { code?: string; syscall?: string; message: string } = {
+    message: secrets.text(typeof message === 'string' ? message : String(err)),
+  };
+  // Node's identifiers (ECONNRESET, DEPTH_ZERO_SELF_SIGNED_CERT, getaddrinfo) are kept when
+  // they look like identifiers; nothing else could be mistaken for one.
+  if (typeof code === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(code)) cause.code = code;
+  if (typeof syscall === 'string' && /^[a-z0-9_]{1,32}$/i.test(syscall)) cause.syscall = syscall;
+  return Object.freeze(cause);
+}
+
+/**
+ * Maps a transport failure (network, timeout, size cap, an answer that is not HTTP) to an
+ * InternalOAuthError naming the endpoint, keeping only a {@link TransportFailureCause} of it.
+ * @internal
+ */
+export function transportFailure(what: string, url: URL, err: unknown, secrets: RequestSecrets): Error {
   const where = `${what} (${describeURL(url)})`;
+  const cause = safeCause(err, secrets);
   if (err instanceof HttpTimeoutError) {
     return internalOAuthError(`${where} did not answer within ${err.timeout} ms.`, {
       code: err.code,
-      cause: err,
+      cause,
     });
   }
   if (err instanceof HttpBodyTooLargeError) {
     return internalOAuthError(
       `${where} answered with a body over ${err.limit} bytes; reading stopped there.`,
-      {
-        status: err.status,
-        code: err.code,
-        cause: err,
-      },
+      { status: err.status, code: err.code, cause },
     );
   }
-  const code = (err as { code?: unknown } | null)?.code;
-  const reason = typeof code === 'string' ? code : err instanceof Error ? err.message : String(err);
-  return internalOAuthError(`Could not reach ${where}: ${reason}.`, {
-    ...(typeof code === 'string' ? { code } : {}),
-    cause: err,
+  const { code } = cause;
+  if (code?.startsWith('HPE_')) {
+    // Node's HTTP parser refused the answer: something other than an HTTP server is listening.
+    return internalOAuthError(
+      `${where} answered with something that is not HTTP (${code}: ${cause.message}); ` +
+        'check that baseURL and the endpoint options point at Eventpop.',
+      { code, cause },
+    );
+  }
+  return internalOAuthError(`Could not reach ${where}: ${code ?? cause.message}.`, {
+    ...(code === undefined ? {} : { code }),
+    cause,
   });
 }
 
-/** A 3xx answer: never followed, since a redirect here means a wrong endpoint. @internal */
-export function redirectMessage(
-  what: string,
-  url: URL,
-  res: HttpResponse,
-  secrets: readonly (string | undefined)[],
-): string {
-  // A Location header is the server's text: keep only its origin and path, and scrub those too.
+/**
+ * A 3xx answer: never followed, since a redirect here means a wrong endpoint. Only the origin of
+ * `Location` is reported: its path and query are the server's, and may hold anything.
+ * @internal
+ */
+export function redirectMessage(what: string, url: URL, res: HttpResponse, secrets: RequestSecrets): string {
   let location = '';
   if (typeof res.headers.location === 'string') {
-    let target: string;
+    let origin: string;
     try {
-      target = describeURL(new URL(res.headers.location, url));
+      const target = new URL(res.headers.location, url);
+      origin = target.origin === 'null' ? `${target.protocol}//${target.host}` : target.origin;
     } catch {
-      target = 'an invalid URL';
+      origin = 'an invalid URL';
     }
-    location = ` to ${scrub(target, secrets)}`;
+    location = ` to ${secrets.text(origin)}`;
   }
   return (
     `${what} (${describeURL(url)}) answered HTTP ${res.status}, a redirect${location}. ` +

@@ -1,5 +1,10 @@
 // Token helpers beyond login: refresh a user's token, get an app token, fetch a profile again, revoke.
-import { type EventpopClientOptions, resolveClientOptions, resolveScope } from './options';
+import {
+  type ApplicationTokenOptions,
+  type EventpopClientOptions,
+  resolveClientOptions,
+  resolveScope,
+} from './options';
 import type { EventpopProfile } from './profile';
 import { type EventpopTokenParams, requestRevocation, requestToken, type TokenResult } from './token';
 import { requestProfile } from './userinfo';
@@ -13,18 +18,18 @@ export interface EventpopToken {
   tokenType: string;
   /** Granted scopes, e.g. `['public']`. */
   scopes: string[];
-  /** When Eventpop issued the token (`created_at`, else the time the answer arrived). */
+  /**
+   * When Eventpop issued the token: `created_at` when it is within the range
+   * {@link EventpopTokenParams} documents, else the time the answer arrived.
+   */
   createdAt: Date;
-  /** `created_at + expires_in`; absent when Eventpop gave no lifetime. */
+  /**
+   * `created_at + expires_in`; absent when Eventpop gave no lifetime, or one outside the range
+   * {@link EventpopTokenParams} documents. Always a valid Date when present.
+   */
   expiresAt?: Date;
   /** The token response as Eventpop sent it, refresh token left out. */
   params: EventpopTokenParams;
-}
-
-/** Options of {@link getApplicationToken}. */
-export interface ApplicationTokenOptions extends EventpopClientOptions {
-  /** Scopes to ask for. Default: Eventpop's default for the application. */
-  scope?: string | readonly string[] | undefined;
 }
 
 function toToken(result: TokenResult, receivedAt: number): EventpopToken {

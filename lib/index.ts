@@ -6,9 +6,9 @@ export {
   type EventpopAPIErrorDetails,
   InternalOAuthError,
   TokenError,
+  type TransportFailureCause,
 } from './errors';
 export {
-  type ApplicationTokenOptions,
   type EventpopToken,
   fetchProfile,
   getApplicationToken,
@@ -16,6 +16,7 @@ export {
   revokeToken,
 } from './helpers';
 export {
+  type ApplicationTokenOptions,
   DEFAULT_BASE_URL,
   type EventpopClientOptions,
   type EventpopStrategyOptions,

@@ -48,8 +48,21 @@ export interface EventpopClientOptions {
   agent?: http.Agent | undefined;
   /** `User-Agent` header on every request. Default `passport-eventpop/<version>`. */
   userAgent?: string | undefined;
-  /** Extra headers on every request to Eventpop's token and profile endpoints. */
+  /**
+   * Extra headers on every request to Eventpop. Names and values are checked at construction as
+   * Node checks them (`http.validateHeaderName`, `http.validateHeaderValue`). Headers the package
+   * writes itself are refused: `Host`, `Authorization`, `Content-Type`, `Accept`, and the framing
+   * and connection headers (`Content-Length`, `Transfer-Encoding`, `Connection`, ...).
+   */
   customHeaders?: Readonly<Record<string, string>> | undefined;
+  /**
+   * Host names (exact, case-insensitive, no port) whose endpoints may use plain `http:`, for a
+   * development Eventpop that is not on loopback, such as an emulator in docker-compose:
+   * `allowHTTPHosts: ['emulator']` with `baseURL: 'http://emulator:4000'`. Loopback hosts need no
+   * entry. Refused when `NODE_ENV` is `production`, so that a development configuration that
+   * reaches production fails at start instead of sending the client secret unencrypted.
+   */
+  allowHTTPHosts?: readonly string[] | undefined;
 }
 
 /** `skipUserProfile`, in the forms passport-oauth2 accepts. */
@@ -66,7 +79,10 @@ export interface EventpopStrategyOptionsBase extends EventpopClientOptions {
    * callback URL registered with Eventpop. Required.
    */
   callbackURL: string;
-  /** Scopes to ask for: a string (space-separated) or an array. Default `'public'`. */
+  /**
+   * Scopes to ask for: a string (space-separated, as Eventpop joins them) or an array. Default
+   * `'public'`. A comma-separated string such as `'public,organizer'` is refused.
+   */
   scope?: string | readonly string[] | undefined;
   /**
    * CSRF protection with the OAuth `state` parameter, kept in the session. Default `true`
@@ -75,7 +91,12 @@ export interface EventpopStrategyOptionsBase extends EventpopClientOptions {
   state?: boolean | undefined;
   /** A custom state store, used instead of the session (passport-oauth2's `store`). */
   store?: OAuth2Strategy.StateStore | undefined;
-  /** PKCE (RFC 7636) with an S256 challenge. Default `false`. Needs `state` or a `store`. */
+  /**
+   * PKCE (RFC 7636) with an S256 challenge, as RFC 9700 (the OAuth 2.0 Security BCP) asks of
+   * clients. Default `true` whenever `state` (the default) or a `store` is on, since the verifier
+   * is kept where the state is; `false` opts out. With `state: false` and no `store` there is
+   * nowhere to keep a verifier: the default is then `false`, and `true` is refused.
+   */
   pkce?: boolean | undefined;
   /** Skip the `/api/public/me` request (the verify callback then gets no profile). */
   skipUserProfile?: SkipUserProfileOption | undefined;
@@ -95,6 +116,69 @@ export interface EventpopStrategyOptionsWithRequest extends EventpopStrategyOpti
   passReqToCallback: true;
 }
 
+/** Options of {@link getApplicationToken}. */
+export interface ApplicationTokenOptions extends EventpopClientOptions {
+  /** Scopes to ask for. Default: Eventpop's default for the application. */
+  scope?: string | readonly string[] | undefined;
+}
+
+// The known keys of each options type, one list each. `satisfies Record<keyof ..., true>` makes
+// the compiler refuse a list that misses a key of its interface or names one it does not have:
+// adding an option is one line here, next to its interface.
+const CLIENT_OPTION_KEYS = {
+  clientID: true,
+  clientSecret: true,
+  baseURL: true,
+  authorizationURL: true,
+  tokenURL: true,
+  profileURL: true,
+  revocationURL: true,
+  timeout: true,
+  agent: true,
+  userAgent: true,
+  customHeaders: true,
+  allowHTTPHosts: true,
+} as const satisfies Record<keyof EventpopClientOptions, true>;
+
+/** The keys {@link Strategy} knows. @internal */
+export const STRATEGY_OPTION_KEYS = {
+  ...CLIENT_OPTION_KEYS,
+  callbackURL: true,
+  scope: true,
+  state: true,
+  store: true,
+  pkce: true,
+  skipUserProfile: true,
+  proxy: true,
+  sessionKey: true,
+  passReqToCallback: true,
+} as const satisfies Record<keyof EventpopStrategyOptions | keyof EventpopStrategyOptionsWithRequest, true>;
+
+const APPLICATION_TOKEN_OPTION_KEYS = {
+  ...CLIENT_OPTION_KEYS,
+  scope: true,
+} as const satisfies Record<keyof ApplicationTokenOptions, true>;
+
+/**
+ * The keys the token helpers accept: every options type's, since apps hand them the object they
+ * gave the strategy. A key in none of the lists is still a typo. @internal
+ */
+export const HELPER_OPTION_KEYS: Readonly<Record<string, true>> = {
+  ...STRATEGY_OPTION_KEYS,
+  ...APPLICATION_TOKEN_OPTION_KEYS,
+};
+
+// Keys people bring from passport-oauth2 or other strategies, and what to do instead.
+const FOREIGN_KEYS: Readonly<Record<string, string>> = {
+  scopeseparator:
+    'Eventpop (Doorkeeper) separates scopes with a space, which the strategy always uses; pass scope ' +
+    "as an array or a space-separated string such as 'public organizer'",
+  userprofileurl: 'this package calls it profileURL',
+  redirecturi: 'this package calls it callbackURL, as passport does',
+  redirecturl: 'this package calls it callbackURL, as passport does',
+  redirect_uri: 'this package calls it callbackURL, as passport does',
+};
+
 /** Endpoints and transport settings, validated. @internal */
 export interface ClientConfig {
   readonly clientID: string;
@@ -108,8 +192,13 @@ export interface ClientConfig {
 
 const PREFIX = 'passport-eventpop:';
 
-function fail(message: string): never {
-  throw new TypeError(`${PREFIX} ${message}`);
+function fail(message: string, cause?: unknown): never {
+  throw new TypeError(`${PREFIX} ${message}`, cause === undefined ? undefined : { cause });
+}
+
+/** A user-given string as it may appear in a message: quoted, at most 80 characters. */
+function quote(value: string): string {
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
 }
 
 function isLoopback(hostname: string): boolean {
@@ -118,40 +207,212 @@ function isLoopback(hostname: string): boolean {
   );
 }
 
+/** Optimal string alignment distance: edits, counting a swap of neighbours (`Secert`) as one. */
+function editDistance(a: string, b: string): number {
+  const rows: number[][] = [];
+  for (let i = 0; i <= a.length; i += 1) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      if (i === 0) {
+        row.push(j);
+        continue;
+      }
+      const above = rows[i - 1]!;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(above[j]! + 1, row[j - 1]! + 1, above[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      }
+      row.push(best);
+    }
+    rows.push(row);
+  }
+  return rows[a.length]![b.length]!;
+}
+
+/** The known key a mistyped one most likely meant: same letters in another case, else at most two edits away. */
+function nearestKey(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Math.min(2, Math.floor(lower.length / 3));
+  for (const candidate of known) {
+    const distance = editDistance(lower, candidate.toLowerCase());
+    if (distance === 0) return candidate;
+    if (distance <= bestDistance && (best === undefined || distance < bestDistance)) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/**
+ * Refuses keys that no options type has: a typo (`clientId`, `clientSecert`, `callbackUrl`)
+ * would otherwise be ignored, and its option silently take its default.
+ */
+function checkKeys(options: object, known: Readonly<Record<string, true>>): void {
+  for (const key of Object.keys(options)) {
+    if (Object.hasOwn(known, key)) continue;
+    const foreign = FOREIGN_KEYS[key.toLowerCase()];
+    if (foreign !== undefined) fail(`the ${quote(key)} option is not supported: ${foreign}.`);
+    const names = Object.keys(known);
+    const nearest = nearestKey(key, names);
+    fail(
+      nearest === undefined
+        ? `unknown option ${quote(key)}. The options are: ${names.join(', ')}.`
+        : `unknown option ${quote(key)}: did you mean ${nearest}?`,
+    );
+  }
+}
+
 function requiredString(value: unknown, name: string, hint: string): string {
   if (value === undefined || value === null || value === '') fail(`the ${name} option is required: ${hint}.`);
   if (typeof value !== 'string') fail(`the ${name} option must be a string, got ${typeof value}.`);
   return value;
 }
 
-function endpoint(value: unknown, name: string): URL {
+/** A URL as a message may show it: scheme, host and path; never credentials, query or fragment. */
+function showURL(url: URL): string {
+  return `${url.protocol}//${url.host}${url.pathname}`;
+}
+
+function endpoint(value: unknown, name: string, httpHosts: ReadonlySet<string>): URL {
   if (typeof value !== 'string' || value === '') fail(`the ${name} option must be a URL string.`);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    fail(`the ${name} option must be an absolute URL such as https://www.eventpop.me, got "${value}".`);
+    fail(`the ${name} option must be an absolute URL such as https://www.eventpop.me, got ${quote(value)}.`);
   }
   if (url.username || url.password) fail(`the ${name} option must not carry credentials in the URL.`);
   if (url.protocol === 'https:') return url;
-  if (url.protocol === 'http:' && isLoopback(url.hostname)) return url;
+  if (url.protocol === 'http:' && (isLoopback(url.hostname) || httpHosts.has(url.hostname))) return url;
   return fail(
-    `the ${name} option must use https: (got ${url.protocol}//${url.host}); plain http is allowed only for ` +
-      'loopback hosts (localhost, 127.0.0.0/8, [::1]) such as the local emulator.',
+    `the ${name} option must use https:, got ${showURL(url)}. Plain http is allowed only for loopback ` +
+      'hosts (localhost, 127.0.0.0/8, [::1]) such as the local emulator, and, outside production, for ' +
+      `the hosts named in allowHTTPHosts (e.g. allowHTTPHosts: [${quote(url.hostname)}]).`,
   );
 }
 
-function headerValue(value: unknown, name: string): string {
+/** Endpoint paths the package appends to baseURL; a baseURL ending in one would get it twice. */
+const ENDPOINT_TAILS = [
+  '/oauth/authorize',
+  '/oauth/token',
+  '/oauth/revoke',
+  '/oauth',
+  '/api/public/me',
+  '/api/public',
+  '/api',
+] as const;
+
+function checkBaseURLPath(baseURL: URL, prefix: string): void {
+  const lower = prefix.toLowerCase();
+  const tail = ENDPOINT_TAILS.find((path) => lower.endsWith(path));
+  if (tail === undefined) return;
+  const base = `${baseURL.protocol}//${baseURL.host}${prefix.slice(0, -tail.length)}`;
+  fail(
+    `the baseURL option ends in ${prefix.slice(-tail.length)}, a path the package adds itself ` +
+      `(it would ask ${base}${tail}/oauth/token). Remove ${prefix.slice(-tail.length)}: ` +
+      `baseURL: '${base}'. To move one endpoint alone, set authorizationURL, tokenURL, profileURL ` +
+      'or revocationURL instead.',
+  );
+}
+
+function httpHostList(value: unknown): ReadonlySet<string> {
+  if (value === undefined) return new Set();
+  if (!Array.isArray(value)) {
+    fail(`the allowHTTPHosts option must be an array of host names such as ['emulator'].`);
+  }
+  const hosts = new Set<string>();
+  for (const host of value) {
+    // A bare host name or IPv4 address: no scheme, port, path or wildcard, so it names one host.
+    if (
+      typeof host !== 'string' ||
+      !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(host)
+    ) {
+      fail(
+        `the allowHTTPHosts option must list host names without scheme or port, such as 'emulator'; ` +
+          `got ${typeof host === 'string' ? quote(host) : typeof host}.`,
+      );
+    }
+    hosts.add(host.toLowerCase());
+  }
+  if (hosts.size > 0 && process.env.NODE_ENV === 'production') {
+    fail(
+      "the allowHTTPHosts option is refused when NODE_ENV is 'production': it sends the client secret " +
+        'and tokens unencrypted, for development servers only. Use https: endpoints in production.',
+    );
+  }
+  return hosts;
+}
+
+// Headers the package writes itself, and why each cannot be set through customHeaders.
+const OWNED_HEADERS: Readonly<Record<string, string>> = {
+  host: 'it follows from the endpoint URLs: change baseURL or an endpoint option',
+  authorization: "the package sends the access token there, and the client's credentials go in the form body",
+  'content-type': 'the package sends its token requests as a form and says so',
+  accept: 'the package asks for JSON, the only answer it reads',
+  'content-length': 'the package frames each request body itself',
+  'transfer-encoding': 'the package frames each request body itself',
+  te: 'the package frames each request itself',
+  trailer: 'the package frames each request itself',
+  expect: 'the package sends each body at once',
+  connection: "connections are the agent option's to manage",
+  'keep-alive': "connections are the agent option's to manage",
+  'proxy-connection': "connections are the agent option's to manage",
+  upgrade: "connections are the agent option's to manage",
+};
+
+/** One header value checked as Node will check it when sending, so that it fails here, at construction. */
+function headerValue(value: unknown, header: string, name: string): string {
   if (typeof value !== 'string') fail(`${name} must be a string, got ${typeof value}.`);
-  if (/[\r\n]/.test(value)) fail(`${name} must not contain line breaks.`);
+  try {
+    http.validateHeaderValue(header, value);
+  } catch (err) {
+    const lineBreak = /[\r\n]/.test(value) ? ' (it contains a line break)' : '';
+    fail(`${name} is not a valid header value${lineBreak}: use printable text, no control characters.`, err);
+  }
   return value;
 }
 
-/** Validates the options shared by the strategy and the token helpers. @internal */
-export function resolveClientOptions(options: unknown): ClientConfig {
+function customHeaders(value: unknown): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (value === undefined) return headers;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail('the customHeaders option must be an object of header names to string values.');
+  }
+  const seen = new Map<string, string>();
+  for (const [key, item] of Object.entries(value)) {
+    const name = `customHeaders[${quote(key)}]`;
+    try {
+      http.validateHeaderName(key);
+    } catch (err) {
+      fail(`${name} is not a valid header name: use letters, digits and - only, no spaces or colons.`, err);
+    }
+    const lower = key.toLowerCase();
+    const owned = OWNED_HEADERS[lower];
+    if (owned !== undefined) fail(`${name} cannot be set: ${owned}.`);
+    const earlier = seen.get(lower);
+    if (earlier !== undefined)
+      fail(`customHeaders names one header twice: ${quote(earlier)} and ${quote(key)}.`);
+    seen.set(lower, key);
+    headers[key] = headerValue(item, key, name);
+  }
+  return headers;
+}
+
+/**
+ * Validates the options shared by the strategy and the token helpers. `known` lists the keys the
+ * caller accepts; any other key is refused, with the nearest known one suggested. @internal
+ */
+export function resolveClientOptions(
+  options: unknown,
+  known: Readonly<Record<string, true>> = HELPER_OPTION_KEYS,
+): ClientConfig {
   if (typeof options !== 'object' || options === null) {
     fail('options must be an object with at least clientID and clientSecret.');
   }
+  checkKeys(options, known);
   const o = options as EventpopClientOptions;
   const clientID = requiredString(o.clientID, 'clientID', 'pass the client ID Eventpop issued for your app');
   const clientSecret = requiredString(
@@ -160,15 +421,21 @@ export function resolveClientOptions(options: unknown): ClientConfig {
     'pass the client secret Eventpop issued for your app (keep it in an environment variable)',
   );
 
+  const httpHosts = httpHostList(o.allowHTTPHosts);
   const base = o.baseURL === undefined ? DEFAULT_BASE_URL : o.baseURL;
-  const baseURL = endpoint(base, 'baseURL');
+  const baseURL = endpoint(base, 'baseURL', httpHosts);
   // Keep a path prefix on baseURL (a staging server or an emulator mounted under /eventpop).
   const prefix = baseURL.pathname.replace(/\/+$/, '');
+  checkBaseURLPath(baseURL, prefix);
   const from = (path: string) => `${baseURL.origin}${prefix}${path}`;
-  const authorizationURL = endpoint(o.authorizationURL ?? from('/oauth/authorize'), 'authorizationURL');
-  const tokenURL = endpoint(o.tokenURL ?? from('/oauth/token'), 'tokenURL');
-  const profileURL = endpoint(o.profileURL ?? from('/api/public/me'), 'profileURL');
-  const revocationURL = endpoint(o.revocationURL ?? from('/oauth/revoke'), 'revocationURL');
+  const authorizationURL = endpoint(
+    o.authorizationURL ?? from('/oauth/authorize'),
+    'authorizationURL',
+    httpHosts,
+  );
+  const tokenURL = endpoint(o.tokenURL ?? from('/oauth/token'), 'tokenURL', httpHosts);
+  const profileURL = endpoint(o.profileURL ?? from('/api/public/me'), 'profileURL', httpHosts);
+  const revocationURL = endpoint(o.revocationURL ?? from('/oauth/revoke'), 'revocationURL', httpHosts);
 
   const timeout = o.timeout === undefined ? DEFAULT_TIMEOUT : o.timeout;
   if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 1 || timeout > 2 ** 31 - 1) {
@@ -197,20 +464,12 @@ export function resolveClientOptions(options: unknown): ClientConfig {
     }
   }
 
-  const headers: Record<string, string> = {};
-  if (o.customHeaders !== undefined) {
-    if (typeof o.customHeaders !== 'object' || o.customHeaders === null) {
-      fail('the customHeaders option must be an object of header names to string values.');
-    }
-    for (const [key, value] of Object.entries(o.customHeaders)) {
-      headers[key] = headerValue(value, `customHeaders["${key}"]`);
-    }
-  }
+  const headers = customHeaders(o.customHeaders);
   const customAgentHeader = Object.keys(headers).find((k) => k.toLowerCase() === 'user-agent');
   if (o.userAgent !== undefined || customAgentHeader === undefined) {
     if (customAgentHeader !== undefined) delete headers[customAgentHeader];
     const userAgent = o.userAgent ?? DEFAULT_USER_AGENT;
-    if (headerValue(userAgent, 'the userAgent option') === '')
+    if (headerValue(userAgent, 'User-Agent', 'the userAgent option') === '')
       fail('the userAgent option must not be empty.');
     headers['User-Agent'] = userAgent;
   }
@@ -236,6 +495,12 @@ export function resolveScope(scope: unknown): string[] {
     );
   }
   for (const item of list) {
+    if (typeof item === 'string' && item.includes(',')) {
+      fail(
+        `the scope option ${quote(typeof scope === 'string' ? scope : item)} is comma-separated: Eventpop's ` +
+          "scopes are space-separated. Use 'public organizer' or ['public', 'organizer'].",
+      );
+    }
     // RFC 6749 section 3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
     if (typeof item !== 'string' || !/^[\x21\x23-\x5B\x5D-\x7E]+$/.test(item)) {
       fail(
@@ -265,13 +530,13 @@ export function resolveCallbackURL(value: unknown): string {
     try {
       url = new URL(callbackURL);
     } catch {
-      fail(`the callbackURL option is not a valid URL: "${callbackURL}".`);
+      fail(`the callbackURL option is not a valid URL: ${quote(callbackURL)}.`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
       fail(`the callbackURL option must be an http(s) URL or a path such as '/auth/eventpop/callback'.`);
     }
   } else if (!callbackURL.startsWith('/')) {
-    fail(`the callbackURL option must be absolute or start with '/', got "${callbackURL}".`);
+    fail(`the callbackURL option must be absolute or start with '/', got ${quote(callbackURL)}.`);
   }
   return callbackURL;
 }

@@ -1,6 +1,6 @@
 // Pure: the body of /api/public/me -> a normalized EventpopProfile (no I/O).
 import { EventpopAPIError } from './errors';
-import { type JSONObject, parseJSON } from './json';
+import { describeJSONProblem, type JSONObject, readJSON } from './json';
 
 /**
  * The user object of `/api/public/me` as Eventpop documents it. Every field but `id` may be
@@ -94,11 +94,12 @@ function invalid(message: string, status: number): EventpopAPIError {
  * Builds the profile from the body of a successful `/api/public/me` answer. Accepts the
  * `{"user": {...}}` wrapper and the bare user object.
  *
- * @throws {EventpopAPIError} `invalid_response` when the body is not JSON or has no usable `id`.
+ * @throws {EventpopAPIError} `invalid_response` when the body is not a JSON object (the message
+ * says whether it is not JSON, or JSON nested too deeply to be checked safely) or has no usable `id`.
  */
 export function parseProfile(body: string, status = 200): EventpopProfile {
-  const json = parseJSON(body);
-  if (!json) throw invalid('a body that is not a JSON object.', status);
+  const json = readJSON(body);
+  if (typeof json === 'string') throw invalid(`${describeJSONProblem(json)}, not a user object.`, status);
   const user = isObject(json.user) ? json.user : json;
   const id = userId(user.id);
   if (id === undefined)

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 
 import OAuth2Strategy = require('passport-oauth2');
 
+import { endErrorCallback } from './callback-error';
 import { InternalOAuthError } from './errors';
 import {
   type ClientConfig,
@@ -13,6 +14,7 @@ import {
   resolveCallbackURL,
   resolveClientOptions,
   resolveScope,
+  STRATEGY_OPTION_KEYS,
 } from './options';
 import type { EventpopProfile } from './profile';
 import { type EventpopTokenParams, requestToken } from './token';
@@ -63,6 +65,18 @@ type AnyVerify =
   | EventpopVerifyFunctionWithRequest
   | EventpopVerifyFunctionWithRequestAndParams;
 
+// passport-oauth2's helper for the request's own URL, which it resolves a relative callbackURL against.
+const { originalURL } = require('passport-oauth2/lib/utils') as {
+  originalURL(req: Request, options: { proxy?: unknown }): string;
+};
+
+/** The fields of passport-oauth2's OAuth2Strategy that its typings leave out. */
+interface OAuth2Internals {
+  readonly _stateStore: OAuth2Strategy.StateStore;
+  readonly _callbackURL: string | undefined;
+  readonly _trustProxy: unknown;
+}
+
 type TokenCallback = (
   err: unknown,
   accessToken?: string,
@@ -108,8 +122,10 @@ function guardVerify(verify: AnyVerify): AnyVerify {
  * Passport strategy for signing in with Eventpop (OAuth 2.0 authorization code flow).
  *
  * Subclass of passport-oauth2's `OAuth2Strategy`, registered under the name `'eventpop'`.
- * It sends the user to Eventpop's authorize page with `state` (and, with `pkce: true`, an
- * S256 challenge), exchanges the returned code at the token endpoint, fetches
+ * It sends the user to Eventpop's authorize page with `state` and an S256 PKCE challenge (both
+ * on by default; `state: false` turns both off, `pkce: false` PKCE alone), checks the state on
+ * every return to the callback (a refusal with `?error=` included), exchanges the code at the
+ * token endpoint, fetches
  * `/api/public/me` with the token in the `Authorization` header, and hands the verify callback
  * an {@link EventpopProfile}. Every request to Eventpop is bounded by `timeout`, sent through
  * `agent` with `userAgent`, and fails with a typed error that never contains a secret.
@@ -151,6 +167,8 @@ function guardVerify(verify: AnyVerify): AnyVerify {
 export class Strategy extends OAuth2Strategy {
   /** Validated endpoints and transport settings. */
   private readonly _eventpop: ClientConfig;
+  /** Whether callbacks carry a state to check (`state` or a `store`). */
+  private readonly _eventpopState: boolean;
 
   constructor(options: EventpopStrategyOptions, verify: EventpopVerifyFunction);
   constructor(options: EventpopStrategyOptions, verify: EventpopVerifyFunctionWithParams);
@@ -160,13 +178,15 @@ export class Strategy extends OAuth2Strategy {
     verify: EventpopVerifyFunctionWithRequestAndParams,
   );
   constructor(options: EventpopStrategyOptions | EventpopStrategyOptionsWithRequest, verify: AnyVerify) {
-    const config = resolveClientOptions(options);
+    const config = resolveClientOptions(options, STRATEGY_OPTION_KEYS);
     checkVerify(verify);
     const callbackURL = resolveCallbackURL(options.callbackURL);
     const scope = resolveScope(options.scope);
     const state = resolveBoolean(options.state, 'state', true);
-    const pkce = resolveBoolean(options.pkce, 'pkce', false);
-    if (pkce && !state && !options.store) {
+    const stateful = state || options.store !== undefined;
+    // RFC 9700 section 2.1.1: clients use PKCE. The verifier lives where the state does.
+    const pkce = resolveBoolean(options.pkce, 'pkce', stateful);
+    if (pkce && !stateful) {
       throw new TypeError(
         'passport-eventpop: the pkce option needs state (the default) or a store, which keeps the code ' +
           'verifier between the redirect and the callback; remove state: false.',
@@ -197,6 +217,7 @@ export class Strategy extends OAuth2Strategy {
     );
     this.name = 'eventpop';
     this._eventpop = config;
+    this._eventpopState = stateful;
 
     // The base class sends its token request through node-oauth, which has no timeout, counts
     // 3xx as success and returns plain objects as errors (PITFALLS.md). Route the exchange
@@ -226,6 +247,36 @@ export class Strategy extends OAuth2Strategy {
     // For subclasses that call this._oauth2.get(): token in the header, our agent.
     oauth2.useAuthorizationHeaderforGET(true);
     if (config.http.agent) oauth2.setAgent(config.http.agent);
+  }
+
+  /**
+   * Starts a sign-in, or ends one at the callback, as passport-oauth2 does; except that a
+   * callback carrying `?error=` has its state checked first, like one carrying a code (see
+   * {@link endErrorCallback}): a refusal without the right state fails with 403, and Eventpop's
+   * `error_description` reaches the app only when the state matched.
+   */
+  override authenticate(req: Request, options?: { callbackURL?: string }): void {
+    if (!(req.query as Record<string, unknown> | undefined)?.error) {
+      super.authenticate(req, options);
+      return;
+    }
+    const internals = this as unknown as OAuth2Internals;
+    endErrorCallback(this, req, {
+      stateStore: this._eventpopState ? internals._stateStore : undefined,
+      meta: () => {
+        let callbackURL = options?.callbackURL || internals._callbackURL;
+        if (callbackURL && !/^[a-z][a-z0-9+.-]*:/i.test(callbackURL)) {
+          callbackURL = new URL(callbackURL, originalURL(req, { proxy: internals._trustProxy })).href;
+        }
+        return {
+          authorizationURL: this._eventpop.authorizationURL.href,
+          tokenURL: this._eventpop.tokenURL.href,
+          clientID: this._eventpop.clientID,
+          callbackURL,
+        };
+      },
+      client: this._eventpop,
+    });
   }
 
   /**

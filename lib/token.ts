@@ -1,8 +1,9 @@
 // Eventpop's token endpoint: one request, and its answer parsed into a typed token or a typed error.
-import { internalOAuthError, redirectMessage, scrub, TokenError, transportFailure } from './errors';
+import { internalOAuthError, redirectMessage, TokenError, transportFailure } from './errors';
 import { type HttpResponse, send } from './http';
-import { parseJSON } from './json';
+import { describeJSONProblem, type JSONObject, type JSONProblem, readJSON } from './json';
 import type { ClientConfig } from './options';
+import { RequestSecrets } from './server-text';
 
 /**
  * Eventpop's token response as the verify callback's `params` receives it (RFC 6749 section 5.1,
@@ -13,13 +14,28 @@ export interface EventpopTokenParams {
   readonly access_token: string;
   /** `Bearer`. */
   readonly token_type: string;
-  /** Lifetime of the access token in seconds (Eventpop: 7200). */
+  /**
+   * Lifetime of the access token in whole seconds (Eventpop: 7200). Kept only from 1 to
+   * {@link MAX_EXPIRES_IN} (ten years); an answer outside that range (negative, zero, fractional,
+   * `1e300`) leaves it out, as if Eventpop had given no lifetime.
+   */
   readonly expires_in?: number;
   /** Granted scopes, space-separated, e.g. `public organizer`. */
   readonly scope?: string;
-  /** When the token was issued, in Unix seconds. */
+  /**
+   * When the token was issued, in whole Unix seconds. Kept only from {@link MIN_CREATED_AT}
+   * (2000-01-01) to before {@link MAX_CREATED_AT} (2100-01-01); anything else (milliseconds sent
+   * as seconds, a 15-digit number) leaves it out.
+   */
   readonly created_at?: number;
 }
+
+/** Longest `expires_in` kept, in seconds: ten years of 365.25 days. */
+export const MAX_EXPIRES_IN = 315_576_000;
+/** Earliest `created_at` kept: 2000-01-01T00:00:00Z, in Unix seconds. */
+export const MIN_CREATED_AT = 946_684_800;
+/** `created_at` must be before this: 2100-01-01T00:00:00Z, in Unix seconds. */
+export const MAX_CREATED_AT = 4_102_444_800;
 
 /** A successful answer of the token endpoint. @internal */
 export interface TokenResult {
@@ -30,49 +46,65 @@ export interface TokenResult {
 
 const WHAT = "Eventpop's token endpoint";
 
-function optionalNumber(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && /^\d{1,15}$/.test(value)) return Number(value);
-  return undefined;
+/** A whole number from `min` to `max` (inclusive), sent as a number or as a string of digits. */
+function wholeNumberIn(value: unknown, min: number, max: number): number | undefined {
+  const n = typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : value;
+  return typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max ? n : undefined;
 }
 
 function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function contentType(res: HttpResponse): string {
-  return (res.headers['content-type'] ?? 'no content type').split(';')[0]!.trim();
+function mediaType(res: HttpResponse): string | undefined {
+  return res.headers['content-type']?.split(';')[0]?.trim().toLowerCase();
+}
+
+/** The answer's media type for a message: server text, so made safe. */
+function contentType(res: HttpResponse, secrets: RequestSecrets): string {
+  const type = mediaType(res);
+  return type === undefined ? 'no content type' : secrets.text(type);
+}
+
+/** Whether an answer that failed to parse meant to be JSON (a JSON media type, or a body that starts like it). */
+function meantAsJSON(res: HttpResponse): boolean {
+  const type = mediaType(res);
+  if (type === 'application/json' || type?.endsWith('+json')) return true;
+  return /^\s*[[{]/.test(res.body);
 }
 
 /**
  * Throws the error an OAuth endpoint's answer stands for, if it is not a 2xx: a redirect (never
  * followed), an RFC 6749 section 5.2 error as a TokenError with the HTTP status (which
- * passport-oauth2's own parser drops), or anything else as an InternalOAuthError.
+ * passport-oauth2's own parser drops), or anything else as an InternalOAuthError. Every piece of
+ * the answer that enters the error goes through {@link RequestSecrets.text}.
  */
 function throwUnlessOK(
   what: string,
   url: URL,
   res: HttpResponse,
-  json: ReturnType<typeof parseJSON>,
-  secrets: readonly (string | undefined)[],
+  json: JSONObject | JSONProblem,
+  secrets: RequestSecrets,
 ): void {
+  if (res.status >= 200 && res.status < 300) return;
   if (res.status >= 300 && res.status < 400) {
     throw internalOAuthError(redirectMessage(what, url, res, secrets), { status: res.status });
   }
-  if (res.status >= 200 && res.status < 300) return;
-  const code = json ? optionalString(json.error) : undefined;
-  if (code) {
-    const description = optionalString(json?.error_description) ?? `Eventpop refused the request (${code}).`;
-    const uri = optionalString(json?.error_uri);
+  const fields = typeof json === 'string' ? undefined : json;
+  const error = optionalString(fields?.error);
+  if (error) {
+    const code = secrets.text(error);
+    const description = optionalString(fields?.error_description);
+    const uri = optionalString(fields?.error_uri);
     throw new TokenError(
-      scrub(description, secrets),
-      scrub(code, secrets),
-      uri && scrub(uri, secrets),
+      description === undefined ? `Eventpop refused the request (${code}).` : secrets.text(description),
+      code,
+      uri === undefined ? undefined : secrets.text(uri),
       res.status,
     );
   }
   throw internalOAuthError(
-    `${what} answered HTTP ${res.status} (${contentType(res)}) without an OAuth error; ` +
+    `${what} answered HTTP ${res.status} (${contentType(res, secrets)}) without an OAuth error; ` +
       'Eventpop or a proxy in front of it is failing. Try again later.',
     { status: res.status },
   );
@@ -82,13 +114,23 @@ function throwUnlessOK(
 export function parseTokenResponse(
   config: ClientConfig,
   res: HttpResponse,
-  secrets: readonly (string | undefined)[],
+  secrets: RequestSecrets,
 ): TokenResult {
-  const json = parseJSON(res.body);
+  const json = readJSON(res.body);
   throwUnlessOK(WHAT, config.tokenURL, res, json, secrets);
-  if (!json) {
+  if (typeof json === 'string') {
+    const said = describeJSONProblem(json);
+    if (json !== 'not_json' || meantAsJSON(res)) {
+      // The address answered in JSON: the answer, not tokenURL, is what is wrong.
+      const cut = json === 'not_json' ? ' (cut off, or not valid JSON)' : '';
+      throw internalOAuthError(
+        `${WHAT} answered HTTP ${res.status} with ${said}${cut}, ${Buffer.byteLength(res.body)} bytes. ` +
+          'Eventpop or a proxy in front of it is failing. Try again later.',
+        { status: res.status },
+      );
+    }
     throw internalOAuthError(
-      `${WHAT} answered HTTP ${res.status} with a body that is not JSON (${contentType(res)}); ` +
+      `${WHAT} answered HTTP ${res.status} with a body that is not JSON (${contentType(res, secrets)}); ` +
         'check tokenURL/baseURL.',
       { status: res.status },
     );
@@ -103,11 +145,11 @@ export function parseTokenResponse(
     access_token: accessToken,
     token_type: optionalString(json.token_type) ?? 'Bearer',
   };
-  const expiresIn = optionalNumber(json.expires_in);
+  const expiresIn = wholeNumberIn(json.expires_in, 1, MAX_EXPIRES_IN);
   if (expiresIn !== undefined) params.expires_in = expiresIn;
   const scope = optionalString(json.scope);
   if (scope !== undefined) params.scope = scope;
-  const createdAt = optionalNumber(json.created_at);
+  const createdAt = wholeNumberIn(json.created_at, MIN_CREATED_AT, MAX_CREATED_AT - 1);
   if (createdAt !== undefined) params.created_at = createdAt;
   return { accessToken, refreshToken: optionalString(json.refresh_token), params };
 }
@@ -123,13 +165,9 @@ export async function requestToken(
   config: ClientConfig,
   grant: Readonly<Record<string, string>>,
 ): Promise<TokenResult> {
-  const res = await postWithClient(config, WHAT, config.tokenURL, grant);
-  return parseTokenResponse(config, res, [
-    config.clientSecret,
-    grant.code,
-    grant.refresh_token,
-    grant.code_verifier,
-  ]);
+  const secrets = new RequestSecrets(config, [grant.code, grant.refresh_token, grant.code_verifier]);
+  const res = await postWithClient(config, WHAT, config.tokenURL, grant, secrets);
+  return parseTokenResponse(config, res, secrets);
 }
 
 const REVOKE = "Eventpop's revocation endpoint";
@@ -145,8 +183,10 @@ export async function requestRevocation(
   hint: 'access_token' | 'refresh_token' | undefined,
 ): Promise<void> {
   const fields = hint ? { token, token_type_hint: hint } : { token };
-  const res = await postWithClient(config, REVOKE, config.revocationURL, fields);
-  throwUnlessOK(REVOKE, config.revocationURL, res, parseJSON(res.body), [config.clientSecret, token]);
+  const secrets = new RequestSecrets(config, [token]);
+  const res = await postWithClient(config, REVOKE, config.revocationURL, fields, secrets);
+  if (res.status >= 200 && res.status < 300) return;
+  throwUnlessOK(REVOKE, config.revocationURL, res, readJSON(res.body), secrets);
 }
 
 /**
@@ -158,6 +198,7 @@ async function postWithClient(
   what: string,
   url: URL,
   fields: Readonly<Record<string, string>>,
+  secrets: RequestSecrets,
 ): Promise<HttpResponse> {
   const form = new URLSearchParams({
     ...fields,
@@ -172,6 +213,6 @@ async function postWithClient(
       body: form.toString(),
     });
   } catch (err) {
-    throw transportFailure(what, url, err);
+    throw transportFailure(what, url, err, secrets);
   }
 }

@@ -1,20 +1,12 @@
 // Eventpop's /api/public/me: one GET with the token in the Authorization header, statuses mapped to errors.
-import { EventpopAPIError, redirectMessage, scrub, transportFailure } from './errors';
+import { EventpopAPIError, redirectMessage, transportFailure } from './errors';
 import { describeURL, HttpBodyTooLargeError, type HttpResponse, send } from './http';
 import type { ClientConfig } from './options';
 import { type EventpopProfile, parseProfile } from './profile';
+import { RequestSecrets } from './server-text';
+import { parseBearerChallenge } from './www-authenticate';
 
 const WHAT = "Eventpop's /api/public/me";
-
-/** Reads `key="value"` pairs of a `WWW-Authenticate: Bearer ...` header (RFC 6750 section 3). */
-function bearerChallenge(header: string | undefined, secrets: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!header) return out;
-  for (const match of header.matchAll(/([a-z_]+)="((?:[^"\\]|\\.)*)"/gi)) {
-    out[match[1]!.toLowerCase()] = scrub(match[2]!.replace(/\\(.)/g, '$1'), secrets);
-  }
-  return out;
-}
 
 /** `Retry-After` as whole seconds from now: delta-seconds or an HTTP date (RFC 9110 section 10.2.3). */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
@@ -25,10 +17,11 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-function statusError(config: ClientConfig, res: HttpResponse, accessToken: string): EventpopAPIError {
+function statusError(config: ClientConfig, res: HttpResponse, secrets: RequestSecrets): EventpopAPIError {
   const { status } = res;
-  const challenge = bearerChallenge(res.headers['www-authenticate'], [accessToken]);
-  const said = challenge.error_description ? ` (${challenge.error_description})` : '';
+  const challenge = parseBearerChallenge(res.headers['www-authenticate']);
+  const description = challenge.get('error_description');
+  const said = description ? ` (${secrets.text(description)})` : '';
   if (status === 401) {
     return new EventpopAPIError(
       `${WHAT} rejected the access token with 401${said}: it is invalid, expired or revoked. ` +
@@ -37,7 +30,7 @@ function statusError(config: ClientConfig, res: HttpResponse, accessToken: strin
     );
   }
   if (status === 403) {
-    const scope = challenge.scope ?? 'public';
+    const scope = secrets.text(challenge.get('scope') || 'public');
     return new EventpopAPIError(
       `${WHAT} refused the access token with 403: it lacks the '${scope}' scope. ` +
         `Ask for scope '${scope}' when signing in.`,
@@ -53,7 +46,7 @@ function statusError(config: ClientConfig, res: HttpResponse, accessToken: strin
     );
   }
   if (status >= 300 && status < 400) {
-    return new EventpopAPIError(redirectMessage(WHAT, config.profileURL, res, [accessToken]), {
+    return new EventpopAPIError(redirectMessage(WHAT, config.profileURL, res, secrets), {
       code: 'redirected',
       status,
     });
@@ -96,8 +89,8 @@ export async function requestProfile(config: ClientConfig, accessToken: string):
         },
       );
     }
-    throw transportFailure(WHAT, config.profileURL, err);
+    throw transportFailure(WHAT, config.profileURL, err, new RequestSecrets(config, [accessToken]));
   }
-  if (res.status !== 200) throw statusError(config, res, accessToken);
+  if (res.status !== 200) throw statusError(config, res, new RequestSecrets(config, [accessToken]));
   return parseProfile(res.body, res.status);
 }

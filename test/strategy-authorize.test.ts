@@ -31,9 +31,17 @@ describe('the redirect to Eventpop', () => {
       expect(`${url.origin}${url.pathname}`).to.equal('https://www.eventpop.me/oauth/authorize');
     });
 
-    it('carries exactly response_type, client_id, redirect_uri, scope and state', () => {
+    it('carries exactly response_type, client_id, redirect_uri, scope, state and a PKCE challenge', () => {
       expect([...url.searchParams.keys()].sort()).to.deep.equal(
-        ['client_id', 'redirect_uri', 'response_type', 'scope', 'state'].sort(),
+        [
+          'client_id',
+          'code_challenge',
+          'code_challenge_method',
+          'redirect_uri',
+          'response_type',
+          'scope',
+          'state',
+        ].sort(),
       );
     });
 
@@ -56,7 +64,7 @@ describe('the redirect to Eventpop', () => {
     it('sends a state of at least 20 characters that the session holds', () => {
       const state = url.searchParams.get('state') ?? '';
       expect(state).to.have.length.of.at.least(20);
-      expect(session[SESSION_KEY]).to.deep.equal({ state });
+      expect((session[SESSION_KEY] as { state: { handle: string } }).state.handle).to.equal(state);
     });
 
     it('never sends the client secret', () => {
@@ -90,14 +98,15 @@ describe('the redirect to Eventpop', () => {
 
   it('keeps the state under sessionKey when one is given', async () => {
     const { url, session } = await redirectFrom(makeStrategy({ sessionKey: 'eventpop-login' }));
-    expect(session['eventpop-login']).to.deep.equal({ state: url.searchParams.get('state') });
+    const stored = session['eventpop-login'] as { state: { handle: string } };
+    expect(stored.state.handle).to.equal(url.searchParams.get('state'));
   });
 
-  describe('with pkce: true', () => {
+  describe('PKCE, on by default', () => {
     let url: URL;
     let session: Record<string, unknown>;
     before(async () => {
-      ({ url, session } = await redirectFrom(makeStrategy({ pkce: true })));
+      ({ url, session } = await redirectFrom(makeStrategy()));
     });
 
     it('sends code_challenge_method=S256', () => {
@@ -123,6 +132,34 @@ describe('the redirect to Eventpop', () => {
     it('never puts the verifier in the URL', () => {
       const stored = session[SESSION_KEY] as { state: { code_verifier: string } };
       expect(url.href).to.not.include(stored.state.code_verifier);
+    });
+  });
+
+  describe('with pkce: false', () => {
+    let url: URL;
+    let session: Record<string, unknown>;
+    before(async () => {
+      ({ url, session } = await redirectFrom(makeStrategy({ pkce: false })));
+    });
+
+    it('carries exactly response_type, client_id, redirect_uri, scope and state', () => {
+      expect([...url.searchParams.keys()].sort()).to.deep.equal(
+        ['client_id', 'redirect_uri', 'response_type', 'scope', 'state'].sort(),
+      );
+    });
+
+    it('keeps only the state in the session', () => {
+      expect(session[SESSION_KEY]).to.deep.equal({ state: url.searchParams.get('state') });
+    });
+  });
+
+  describe('with state: false', () => {
+    it('sends neither a state nor a PKCE challenge, and needs no session', async () => {
+      const outcome = await authenticate(makeStrategy({ state: false }), fakeRequest({ session: null }));
+      const url = new URL(expectKind(outcome, 'redirect').url);
+      expect([...url.searchParams.keys()].sort()).to.deep.equal(
+        ['client_id', 'redirect_uri', 'response_type', 'scope'].sort(),
+      );
     });
   });
 

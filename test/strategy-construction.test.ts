@@ -59,12 +59,16 @@ describe('Strategy construction', () => {
       expect(`${url.origin}${url.pathname}`).to.equal('https://www.eventpop.me/oauth/authorize');
     });
 
-    it('keeps a state in the session under oauth2:www.eventpop.me', async () => {
+    it('keeps a state and a PKCE verifier in the session under oauth2:www.eventpop.me', async () => {
       const session: Record<string, unknown> = {};
       const outcome = await authenticate(makeStrategy(), fakeRequest({ session }));
       const state = new URL(expectKind(outcome, 'redirect').url).searchParams.get('state');
       expect(state).to.be.a('string').and.not.equal('');
-      expect(session['oauth2:www.eventpop.me']).to.deep.equal({ state });
+      const stored = session['oauth2:www.eventpop.me'] as {
+        state: { handle: string; code_verifier: string };
+      };
+      expect(stored.state.handle).to.equal(state);
+      expect(stored.state.code_verifier).to.match(/^[A-Za-z0-9_-]{43,128}$/);
     });
 
     it('errors when there is no session to keep the state in', async () => {
@@ -72,9 +76,10 @@ describe('Strategy construction', () => {
       expect(String(expectKind(outcome, 'error').err)).to.match(/session/);
     });
 
-    it('sends no PKCE challenge', async () => {
+    it('sends an S256 PKCE challenge', async () => {
       const url = await authorizeURL(makeStrategy());
-      expect(url.searchParams.has('code_challenge')).to.equal(false);
+      expect(url.searchParams.get('code_challenge')).to.match(/^[A-Za-z0-9_-]{43}$/);
+      expect(url.searchParams.get('code_challenge_method')).to.equal('S256');
     });
 
     it('allows each request 10000 ms', () => {

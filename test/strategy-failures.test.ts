@@ -15,8 +15,12 @@ import {
   useNock,
 } from './helpers/passport';
 
-const DENIED =
-  'error=access_denied&error_description=The+resource+owner+or+authorization+server+denied+the+request.&state=s1';
+/** Eventpop's refusal as Doorkeeper sends it (eventpop-api.md), echoing the login's state. */
+const denied = (state: string) => ({
+  error: 'access_denied',
+  error_description: 'The resource owner or authorization server denied the request.',
+  state,
+});
 
 /** The error an outcome carries (fails the test for any other outcome). */
 function errorOf(outcome: Outcome): Error & Record<string, unknown> {
@@ -48,7 +52,7 @@ describe('failures', () => {
   describe('the user returns with an error', () => {
     it('fails (not errors) when the user refuses, with the description decoded as a query string', async () => {
       const token = nock(EVENTPOP).post('/oauth/token').reply(200, TOKEN_RESPONSE);
-      const outcome = await authenticate(makeStrategy(), fakeRequest({ url: `/cb?${DENIED}`, session: {} }));
+      const { outcome } = await signIn(makeStrategy(), { callbackQuery: denied });
       expect(expectKind(outcome, 'fail').challenge).to.deep.equal({
         message: 'The resource owner or authorization server denied the request.',
       });
@@ -56,17 +60,28 @@ describe('failures', () => {
     });
 
     it('errors with AuthorizationError carrying the code and description for another error', async () => {
-      const query = 'error=invalid_scope&error_description=The+requested+scope+is+invalid.&state=s1';
-      const err = errorOf(await authenticate(makeStrategy(), fakeRequest({ url: `/cb?${query}` })));
+      const { outcome } = await signIn(makeStrategy(), {
+        callbackQuery: (state) => ({
+          error: 'invalid_scope',
+          error_description: 'The requested scope is invalid.',
+          state,
+        }),
+      });
+      const err = errorOf(outcome);
       expect(err).to.be.instanceOf(AuthorizationError);
       expect(err.code).to.equal('invalid_scope');
       expect(err.message).to.equal('The requested scope is invalid.');
     });
 
     it('keeps error_uri on the AuthorizationError', async () => {
-      const query = 'error=server_error&error_uri=https%3A%2F%2Fwww.eventpop.me%2Fhelp';
-      const err = errorOf(await authenticate(makeStrategy(), fakeRequest({ url: `/cb?${query}` })));
-      expect(err.uri).to.equal('https://www.eventpop.me/help');
+      const { outcome } = await signIn(makeStrategy(), {
+        callbackQuery: (state) => ({
+          error: 'server_error',
+          error_uri: 'https://www.eventpop.me/help',
+          state,
+        }),
+      });
+      expect(errorOf(outcome).uri).to.equal('https://www.eventpop.me/help');
     });
   });
 

@@ -1,6 +1,6 @@
 // Network failures on real loopback sockets: refused, reset, unknown host, and no answer within the timeout.
 import { expect } from 'chai';
-import { InternalOAuthError } from '../lib';
+import { InternalOAuthError, type TransportFailureCause } from '../lib';
 import {
   closedPort,
   expectKind,
@@ -15,7 +15,7 @@ import {
   withoutNock,
 } from './helpers/passport';
 
-type NetworkError = InternalOAuthError & { code?: string; cause?: NodeJS.ErrnoException };
+type NetworkError = InternalOAuthError & { code?: string; cause?: TransportFailureCause };
 
 function networkError(outcome: Outcome): NetworkError {
   const { err } = expectKind(outcome, 'error');
@@ -48,13 +48,17 @@ describe('network failures', () => {
   });
 
   describe('connection refused', () => {
-    it('errors with InternalOAuthError ECONNREFUSED for the token endpoint, cause being the network error', async () => {
+    it("errors with InternalOAuthError ECONNREFUSED for the token endpoint, cause holding Node's code, syscall and message", async () => {
       const port = await closedPort();
       const { outcome } = await signIn(makeStrategy({ baseURL: `http://127.0.0.1:${port}` }));
       const err = networkError(outcome);
       expect(err.code).to.equal('ECONNREFUSED');
-      expect(err.cause).to.be.instanceOf(Error);
-      expect(err.cause?.code).to.equal('ECONNREFUSED');
+      expect(err.cause).to.deep.equal({
+        code: 'ECONNREFUSED',
+        syscall: 'connect',
+        message: `connect ECONNREFUSED 127.0.0.1:${port}`,
+      });
+      expect(err.oauthError).to.equal(err.cause);
       expect(err.message).to.include(`127.0.0.1:${port}/oauth/token`);
     });
 

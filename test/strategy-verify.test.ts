@@ -10,6 +10,7 @@ import {
   Strategy,
 } from '../lib';
 import {
+  authenticate,
   CLIENT,
   EVENTPOP,
   expectKind,
@@ -21,14 +22,12 @@ import {
   useNock,
 } from './helpers/passport';
 
-const STATE_KEY = 'oauth2:www.eventpop.me';
-
-/** A callback request whose session already holds state 's1' (as after the authorize step). */
-function callbackRequest() {
-  return fakeRequest({
-    url: '/auth/eventpop/callback?code=c1&state=s1',
-    session: { [STATE_KEY]: { state: 's1' } },
-  });
+/** A callback request after the authorize step: its session holds the state (and PKCE verifier) it echoes. */
+async function callbackRequest(strategy: Strategy) {
+  const session: Record<string, unknown> = {};
+  const redirect = expectKind(await authenticate(strategy, fakeRequest({ session })), 'redirect');
+  const state = new URL(redirect.url).searchParams.get('state') ?? '';
+  return fakeRequest({ url: `/auth/eventpop/callback?code=c1&state=${encodeURIComponent(state)}`, session });
 }
 
 function answerSignIn(): void {
@@ -42,7 +41,7 @@ function answerSignIn(): void {
 /** Runs the callback step on `strategy` and resolves with every action taken and the request used. */
 async function callback(strategy: Strategy) {
   answerSignIn();
-  const req = callbackRequest();
+  const req = await callbackRequest(strategy);
   const run = start(strategy, req);
   const first = await run.first;
   return { first, outcomes: run.outcomes, req };
@@ -134,7 +133,7 @@ describe('the verify callback', () => {
         done(null, {});
       };
       const strategy = new Strategy(CLIENT, verify);
-      expectKind(await start(strategy, callbackRequest()).first, 'success');
+      expectKind(await start(strategy, await callbackRequest(strategy)).first, 'success');
       expect([received?.expires_in, received?.created_at]).to.deep.equal([7200, 1552036500]);
     });
   });

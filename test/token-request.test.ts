@@ -1,4 +1,5 @@
 // What the strategy sends to Eventpop: the token request's exact form, then the profile request's bearer header.
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import nock from 'nock';
 import {
@@ -74,14 +75,19 @@ describe('the token request', () => {
       expect(seen.token[0]?.headers['content-type']).to.equal('application/x-www-form-urlencoded');
     });
 
-    it('sends exactly grant_type, code, redirect_uri, client_id and client_secret', () => {
-      expect(form(seen.token[0]?.body ?? '')).to.deep.equal({
+    it('sends exactly grant_type, code, redirect_uri, client_id, client_secret and the PKCE verifier', () => {
+      const { code_verifier: verifier, ...rest } = form(seen.token[0]?.body ?? '');
+      expect(rest).to.deep.equal({
         grant_type: 'authorization_code',
         code: 'code-4f2a',
         redirect_uri: CLIENT.callbackURL,
         client_id: CLIENT.clientID,
         client_secret: CLIENT.clientSecret,
       });
+      const challenge = createHash('sha256')
+        .update(verifier ?? '')
+        .digest('base64url');
+      expect(run.authorizeURL.searchParams.get('code_challenge')).to.equal(challenge);
     });
 
     it("sends the authorize step's redirect_uri", () => {
@@ -138,6 +144,18 @@ describe('the token request', () => {
       expect(Object.keys(form(seen.token[0]?.body ?? '')).sort()).to.deep.equal(
         ['client_id', 'client_secret', 'code', 'code_verifier', 'grant_type', 'redirect_uri'].sort(),
       );
+    });
+  });
+
+  it('sends exactly grant_type, code, redirect_uri, client_id and client_secret with pkce: false', async () => {
+    const seen = recordExchange();
+    expectKind((await signIn(makeStrategy({ pkce: false }), { code: 'code-77' })).outcome, 'success');
+    expect(form(seen.token[0]?.body ?? '')).to.deep.equal({
+      grant_type: 'authorization_code',
+      code: 'code-77',
+      redirect_uri: CLIENT.callbackURL,
+      client_id: CLIENT.clientID,
+      client_secret: CLIENT.clientSecret,
     });
   });
 

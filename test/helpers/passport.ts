@@ -140,11 +140,16 @@ export interface SignIn {
 
 /**
  * Runs a whole sign-in against a strategy: the authorize step (state kept in a session), then
- * the callback with `code` and the state Eventpop would echo (or `callbackQuery` instead).
+ * the callback with `code` and the state Eventpop would echo (or `callbackQuery` instead; as a
+ * function, it gets the state Eventpop would echo).
  */
 export async function signIn(
   strategy: Authenticating,
-  init: { code?: string; callbackQuery?: Record<string, string>; options?: unknown } = {},
+  init: {
+    code?: string;
+    callbackQuery?: Record<string, string> | ((state: string) => Record<string, string>);
+    options?: unknown;
+  } = {},
 ): Promise<SignIn> {
   const session: Record<string, unknown> = {};
   const redirect = expectKind(
@@ -152,11 +157,11 @@ export async function signIn(
     'redirect',
   );
   const authorizeURL = new URL(redirect.url);
+  const state = authorizeURL.searchParams.get('state') ?? '';
   const query = new URLSearchParams(
-    init.callbackQuery ?? {
-      code: init.code ?? 'the-authorization-code',
-      state: authorizeURL.searchParams.get('state') ?? '',
-    },
+    typeof init.callbackQuery === 'function'
+      ? init.callbackQuery(state)
+      : (init.callbackQuery ?? { code: init.code ?? 'the-authorization-code', state }),
   );
   const outcome = await authenticate(
     strategy,
