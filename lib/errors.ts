@@ -129,7 +129,8 @@ function safeCause(err: unknown, secrets: RequestSecrets): TransportFailureCause
   // they look like identifiers; nothing else could be mistaken for one.
   if (typeof code === 'string' && /^[A-Za-z0-9_]{1,64}$/.test(code)) cause.code = code;
   if (typeof syscall === 'string' && /^[a-z0-9_]{1,32}$/i.test(syscall)) cause.syscall = syscall;
-  return Object.freeze(cause);
+  // Not frozen: loggers tag the objects they walk (pino does), and a frozen one makes them throw.
+  return cause;
 }
 
 /**
