@@ -178,7 +178,9 @@ export function redirectMessage(what: string, url: URL, res: HttpResponse, secre
   if (typeof res.headers.location === 'string') {
     let origin: string;
     try {
-      const target = new URL(res.headers.location, url);
+      // Scrubbed before parsing as well: the URL parser would cut a secret at a `/` or `?` and
+      // lower-case it in the host, and a piece of it could then survive in the origin.
+      const target = new URL(secrets.scrub(res.headers.location), url);
       origin = target.origin === 'null' ? `${target.protocol}//${target.host}` : target.origin;
     } catch {
       origin = 'an invalid URL';

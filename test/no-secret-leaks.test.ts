@@ -3,7 +3,9 @@ import type * as http from 'node:http';
 import { inspect } from 'node:util';
 import { expect } from 'chai';
 import type { EventpopStrategyOptions } from '../lib';
+import { basicSpellings, expectNoSecrets, formEncode, pinoLines } from './helpers/leaks';
 import {
+  CLIENT,
   closedPort,
   httpServer,
   type LoopbackServer,
@@ -13,9 +15,10 @@ import {
   withoutNock,
 } from './helpers/passport';
 
+// `+`, `/` and `=` make the form-encoded, URI-encoded and base64 spellings differ from the literal.
 const SECRET = {
-  clientSecret: 'cs-LEAKCHECK-7f3a9b2c1d0e',
-  code: 'code-LEAKCHECK-4d2e8c6a',
+  clientSecret: 'cs+LEAKCHECK/7f3a9b2c1d0e=',
+  code: 'code+LEAKCHECK/4d2e8c6a=',
   accessToken: `at-LEAKCHECK-${'9e'.repeat(26)}`,
   refreshToken: `rt-LEAKCHECK-${'5c'.repeat(26)}`,
 } as const;
@@ -33,9 +36,25 @@ interface Row {
   readonly query?: Record<string, string>;
 }
 
-/** Everything the request carried that is secret, as one string a hostile server echoes back. */
+/**
+ * Everything the request carried that is secret, as one string a hostile server echoes back: the
+ * form as sent, its values decoded, URI-encoded and upper-cased, the Authorization header, and the
+ * client's credentials as HTTP Basic would carry them (raw and form-encoded first, RFC 6749 2.3.1).
+ */
 function echo(req: http.IncomingMessage, body: string): string {
-  return `${body} ${req.headers.authorization ?? ''} ${decodeURIComponent(body)}`;
+  const values = [...new URLSearchParams(body).values()];
+  const basic = (id: string, secret: string) => Buffer.from(`${id}:${secret}`).toString('base64');
+  return [
+    body,
+    req.headers.authorization ?? '',
+    decodeURIComponent(body),
+    values.join(' '),
+    values.map(encodeURIComponent).join(' '),
+    values.map(encodeURI).join(' '),
+    body.toUpperCase(),
+    `Basic ${basic(CLIENT.clientID, SECRET.clientSecret)}`,
+    `Basic ${basic(formEncode(CLIENT.clientID), formEncode(SECRET.clientSecret))}`,
+  ].join(' ');
 }
 
 function json(
@@ -184,6 +203,30 @@ const ROWS: Row[] = [
     },
   },
   {
+    name: 'a 302 from /me to a host named after the token, upper-cased, and the token percent-encoded in the path',
+    me: (req, res) => {
+      const token = (req.headers.authorization ?? '').replace('Bearer ', '');
+      res.writeHead(302, {
+        Location: `https://${token.toUpperCase()}.evil.example/${encodeURIComponent(`${token}/x`)}`,
+      });
+      res.end();
+    },
+  },
+  {
+    name: 'a 302 from the token endpoint to a host made of the form-encoded secret',
+    token: (_req, res) => {
+      res.writeHead(302, { Location: `https://${formEncode(SECRET.clientSecret)}.evil.example/` });
+      res.end();
+    },
+  },
+  {
+    name: 'a 302 from the token endpoint whose host is the start of the secret, up to its slash',
+    token: (_req, res) => {
+      res.writeHead(302, { Location: `https://${SECRET.clientSecret}` });
+      res.end();
+    },
+  },
+  {
     name: 'a /me body that is not JSON, echoing the token',
     me: (req, res, body) => {
       res.writeHead(200, { 'Content-Type': 'text/html' });
@@ -320,13 +363,16 @@ describe('no secret leaks', () => {
       } finally {
         written = output.stop();
       }
-      const texts = [...renderings(reported(outcome)), written];
-      const secrets = [...Object.values(SECRET), ...verifiers];
-      for (const text of texts) {
-        for (const secret of secrets) {
-          expect(text.includes(secret), `${secret} appears in: ${text.slice(0, 2000)}`).to.equal(false);
-        }
-      }
+      const texts = [
+        ...renderings(reported(outcome)).map((text) => ({ how: 'the error', text })),
+        { how: 'pino', text: pinoLines(reported(outcome)) },
+        { how: 'the output', text: written },
+      ];
+      expectNoSecrets(
+        texts,
+        [...Object.values(SECRET), ...verifiers],
+        basicSpellings(CLIENT.clientID, SECRET.clientSecret),
+      );
     });
   }
 
@@ -345,6 +391,9 @@ describe('no secret leaks', () => {
     await signIn(makeStrategy({ clientSecret: SECRET.clientSecret, baseURL: server.url }), {
       code: SECRET.code,
     });
-    expect(bodies[0]).to.include(SECRET.clientSecret).and.include(SECRET.code);
+    const sent = new URLSearchParams(bodies[0]);
+    expect([sent.get('client_secret'), sent.get('code')]).to.deep.equal([SECRET.clientSecret, SECRET.code]);
+    // On the wire they are form-encoded, a spelling that differs from the literal one.
+    expect(bodies[0]).to.include(formEncode(SECRET.clientSecret)).and.not.include(SECRET.clientSecret);
   });
 });
