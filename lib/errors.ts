@@ -155,9 +155,14 @@ export function transportFailure(what: string, url: URL, err: unknown, secrets: 
   }
   const { code } = cause;
   if (code?.startsWith('HPE_')) {
-    // Node's HTTP parser refused the answer: something other than an HTTP server is listening.
+    // Node's HTTP parser refused the answer: another kind of server is listening there, or one
+    // that sends more headers than Node accepts.
+    const why =
+      code === 'HPE_HEADER_OVERFLOW'
+        ? "headers larger than Node's limit (--max-http-header-size)"
+        : 'something that is not well-formed HTTP';
     return internalOAuthError(
-      `${where} answered with something that is not HTTP (${code}: ${cause.message}); ` +
+      `${where} answered with ${why} (${code}: ${cause.message}); ` +
         'check that baseURL and the endpoint options point at Eventpop.',
       { code, cause },
     );
