@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { EventpopAPIError, fetchProfile, InternalOAuthError, refreshAccessToken, TokenError } from '../lib';
-import { CLIENT, EVENTPOP, TOKEN_RESPONSE, useNock } from './helpers/passport';
+import { CLIENT, EVENTPOP, useNock } from './helpers/passport';
 
 const OPTIONS = { clientID: CLIENT.clientID, clientSecret: CLIENT.clientSecret };
 const FORGED = '\r\n[app] FORGED LOG LINE';
@@ -31,14 +31,22 @@ const MAX_GROWTH = 400;
 
 function refreshError(status: number, body: string | object, headers: Record<string, string> = {}) {
   nock(EVENTPOP).post('/oauth/token').reply(status, body, headers);
-  return refreshAccessToken(OPTIONS, 'r'.repeat(64)).catch(
+  return failure(refreshAccessToken(OPTIONS, 'r'.repeat(64)));
+}
+
+/** The error a call rejects with; a call that succeeds fails the test. */
+function failure(call: Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  return call.then(
+    () => {
+      throw new Error('expected the call to fail');
+    },
     (e: unknown) => e as Error & Record<string, unknown>,
   );
 }
 
 function profileError(status: number, headers: Record<string, string>, body = '') {
   nock(EVENTPOP).get('/api/public/me').reply(status, body, headers);
-  return fetchProfile(OPTIONS, 'a'.repeat(64)).catch((e: unknown) => e as Error & Record<string, unknown>);
+  return failure(fetchProfile(OPTIONS, 'a'.repeat(64)));
 }
 
 /** Fails when `text` holds a character that could break or disguise a log line. */
