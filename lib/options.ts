@@ -290,7 +290,7 @@ function endpoint(value: unknown, name: string, httpHosts: ReadonlySet<string>):
   return fail(
     `the ${name} option must use https:, got ${showURL(url)}. Plain http is allowed only for loopback ` +
       'hosts (localhost, 127.0.0.0/8, [::1]) such as the local emulator, and, outside production, for ' +
-      `the hosts named in allowHTTPHosts (e.g. allowHTTPHosts: [${quote(url.hostname)}]).`,
+      `the hosts named in allowHTTPHosts (e.g. allowHTTPHosts: ['${url.hostname}']).`,
   );
 }
 
@@ -387,7 +387,10 @@ function customHeaders(value: unknown): Record<string, string> {
     try {
       http.validateHeaderName(key);
     } catch (err) {
-      fail(`${name} is not a valid header name: use letters, digits and - only, no spaces or colons.`, err);
+      fail(
+        `${name} is not a valid header name: use an HTTP token such as X-Request-Id (no spaces, colons or line breaks).`,
+        err,
+      );
     }
     const lower = key.toLowerCase();
     const owned = OWNED_HEADERS[lower];
