@@ -89,13 +89,19 @@ export interface EventpopStrategyOptionsBase extends EventpopClientOptions {
    * (needs session middleware); `false` opts out.
    */
   state?: boolean | undefined;
-  /** A custom state store, used instead of the session (passport-oauth2's `store`). */
+  /**
+   * A custom state store, used instead of the session (passport-oauth2's `store`): an object with
+   * `store()` and `verify()`. It checks the state of every return to the callback, a refusal with
+   * `?error=` included.
+   */
   store?: OAuth2Strategy.StateStore | undefined;
   /**
    * PKCE (RFC 7636) with an S256 challenge, as RFC 9700 (the OAuth 2.0 Security BCP) asks of
    * clients. Default `true` whenever `state` (the default) or a `store` is on, since the verifier
    * is kept where the state is; `false` opts out. With `state: false` and no `store` there is
-   * nowhere to keep a verifier: the default is then `false`, and `true` is refused.
+   * nowhere to keep a verifier: the default is then `false`, and `true` is refused. A custom
+   * `store` keeps it only if its `store()` takes it, `(req, verifier, state, meta, callback)`;
+   * for one that takes fewer parameters the default is `false` and `true` is refused.
    */
   pkce?: boolean | undefined;
   /** Skip the `/api/public/me` request (the verify callback then gets no profile). */
@@ -519,6 +525,50 @@ export function resolveBoolean(value: unknown, name: string, fallback: boolean):
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') fail(`the ${name} option must be true or false, got ${typeof value}.`);
   return value;
+}
+
+/** Checks the store option: a passport-oauth2 state store, with `store()` and `verify()`. @internal */
+export function resolveStore(value: unknown): OAuth2Strategy.StateStore | undefined {
+  if (value === undefined) return undefined;
+  const store = value as { store?: unknown; verify?: unknown } | null;
+  if (
+    typeof store !== 'object' ||
+    store === null ||
+    typeof store.store !== 'function' ||
+    typeof store.verify !== 'function'
+  ) {
+    fail(
+      'the store option must be a state store: an object with store() and verify() methods, as passport-oauth2 defines.',
+    );
+  }
+  return value as OAuth2Strategy.StateStore;
+}
+
+/**
+ * Decides PKCE. On by default wherever the verifier can be kept from the redirect to the
+ * callback: in the session with `state`, or in a custom store whose `store()` takes it
+ * (`(req, verifier, state, meta, callback)`, five parameters, as passport-oauth2 calls it for
+ * PKCE). `true` is refused where it cannot be kept, since the token request would then lack it.
+ * @internal
+ */
+export function resolvePKCE(
+  value: unknown,
+  state: boolean,
+  store: OAuth2Strategy.StateStore | undefined,
+): boolean {
+  const storeLength = store ? (store.store as (...args: unknown[]) => void).length : undefined;
+  const canKeep = storeLength === undefined ? state : storeLength === 5;
+  const pkce = resolveBoolean(value, 'pkce', canKeep);
+  if (pkce && !canKeep) {
+    fail(
+      storeLength === undefined
+        ? 'the pkce option needs state (the default) or a store, which keeps the code verifier between ' +
+            'the redirect and the callback; remove state: false.'
+        : `the pkce option needs a store whose store() takes the verifier: (req, verifier, state, meta, ` +
+            `callback), five parameters; this one takes ${storeLength}. Set pkce: false, or extend the store.`,
+    );
+  }
+  return pkce;
 }
 
 /** Checks the callbackURL option: absolute (http or https) or a path relative to the request. @internal */

@@ -13,7 +13,9 @@ import {
   resolveBoolean,
   resolveCallbackURL,
   resolveClientOptions,
+  resolvePKCE,
   resolveScope,
+  resolveStore,
   STRATEGY_OPTION_KEYS,
 } from './options';
 import type { EventpopProfile } from './profile';
@@ -183,15 +185,10 @@ export class Strategy extends OAuth2Strategy {
     const callbackURL = resolveCallbackURL(options.callbackURL);
     const scope = resolveScope(options.scope);
     const state = resolveBoolean(options.state, 'state', true);
-    const stateful = state || options.store !== undefined;
+    const store = resolveStore(options.store);
+    const stateful = state || store !== undefined;
     // RFC 9700 section 2.1.1: clients use PKCE. The verifier lives where the state does.
-    const pkce = resolveBoolean(options.pkce, 'pkce', stateful);
-    if (pkce && !stateful) {
-      throw new TypeError(
-        'passport-eventpop: the pkce option needs state (the default) or a store, which keeps the code ' +
-          'verifier between the redirect and the callback; remove state: false.',
-      );
-    }
+    const pkce = resolvePKCE(options.pkce, state, store);
     const passthrough: Omit<OAuth2Strategy.StrategyOptionsWithRequest, 'passReqToCallback'> = {
       clientID: config.clientID,
       clientSecret: config.clientSecret,
@@ -204,7 +201,7 @@ export class Strategy extends OAuth2Strategy {
       pkce,
       customHeaders: { ...config.http.headers },
     };
-    if (options.store !== undefined) passthrough.store = options.store;
+    if (store !== undefined) passthrough.store = store;
     if (options.skipUserProfile !== undefined) passthrough.skipUserProfile = options.skipUserProfile;
     if (options.proxy !== undefined) passthrough.proxy = options.proxy;
     if (options.sessionKey !== undefined) passthrough.sessionKey = options.sessionKey;

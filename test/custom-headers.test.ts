@@ -1,15 +1,12 @@
 // customHeaders: names and values Node would refuse on every request are refused at construction, as are the headers the package writes.
 import { expect } from 'chai';
-import nock from 'nock';
 import { type EventpopStrategyOptions, refreshAccessToken, Strategy } from '../lib';
 import {
   CLIENT,
-  EVENTPOP,
   expectKind,
-  ME_RESPONSE,
   makeStrategy,
+  recordHeader,
   signIn,
-  TOKEN_RESPONSE,
   useNock,
   verifyUser,
 } from './helpers/passport';
@@ -95,18 +92,7 @@ describe('customHeaders', () => {
     useNock();
 
     it('sends them on the token and profile requests', async () => {
-      const seen: (string | undefined)[] = [];
-      nock(EVENTPOP)
-        .post('/oauth/token')
-        .reply(function () {
-          seen.push(this.req.headers['x-trace']);
-          return [200, TOKEN_RESPONSE];
-        })
-        .get('/api/public/me')
-        .reply(function () {
-          seen.push(this.req.headers['x-trace']);
-          return [200, ME_RESPONSE];
-        });
+      const seen = recordHeader('X-Trace');
       const { outcome } = await signIn(makeStrategy({ customHeaders: { 'X-Trace': 'abc\tdef ghi' } }));
       expectKind(outcome, 'success');
       expect(seen).to.deep.equal(['abc\tdef ghi', 'abc\tdef ghi']);

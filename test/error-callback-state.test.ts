@@ -1,11 +1,8 @@
 // A return to the callback with ?error= has its state checked first: only a genuine refusal's description reaches the app.
-import type * as http from 'node:http';
 import { expect } from 'chai';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import session from 'express-session';
-import { Passport } from 'passport';
+import express from 'express';
 import type OAuth2Strategy from 'passport-oauth2';
-import { AuthorizationError, Strategy } from '../lib';
+import { AuthorizationError, type Strategy } from '../lib';
 import {
   authenticate,
   CLIENT,
@@ -17,7 +14,7 @@ import {
   useNock,
   withoutNock,
 } from './helpers/passport';
-import { SESSION_SECRET, type SessionUser, type StartApp, toSessionUser } from './interop/app-kit';
+import { expressApp } from './interop/express/app';
 import { Browser, type Interop, login, startInterop } from './interop/harness';
 
 /** What a phishing link would say, posing as Eventpop. */
@@ -265,36 +262,10 @@ describe('a callback carrying ?error=', () => {
 describe('a callback carrying ?error=, in an Express app with a real session', () => {
   withoutNock();
 
-  // failureMessage: passport keeps the fail message in req.session.messages; /login shows it.
-  const startApp: StartApp = async (server, options) => {
-    const passport = new Passport();
-    passport.use(
-      new Strategy(options.strategy, (_a, _r, profile, done) => done(null, toSessionUser(profile))),
-    );
-    passport.serializeUser((user, done) => done(null, user));
-    passport.deserializeUser((user: SessionUser, done) => done(null, user));
-    const app = express();
-    app.use(session({ secret: SESSION_SECRET, resave: false, saveUninitialized: false }));
-    app.use(passport.session());
-    app.get('/auth/eventpop', passport.authenticate('eventpop'));
-    app.get(
-      '/auth/eventpop/callback',
-      passport.authenticate('eventpop', { failureRedirect: '/login', failureMessage: true }),
-      (_req, res) => res.redirect('/'),
-    );
-    app.get('/login', (req, res) => {
-      res.json({ messages: (req.session as { messages?: string[] }).messages ?? [] });
-    });
-    app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
-      res.status(502).json({ error: err.name, message: err.message });
-    });
-    server.on('request', app as unknown as http.RequestListener);
-    return { close: async () => void server.off('request', app as unknown as http.RequestListener) };
-  };
-
   let interop: Interop;
   before(async () => {
-    interop = await startInterop(startApp);
+    // The Express interop app: failureRedirect '/login' with failureMessage, and /login shows the messages.
+    interop = await startInterop(expressApp(express));
   });
   after(() => interop.close());
 

@@ -12,6 +12,7 @@ import {
   fakeRequest,
   ME_RESPONSE,
   makeStrategy,
+  recordHeader,
   signIn,
   TOKEN_RESPONSE,
   useNock,
@@ -99,18 +100,7 @@ describe('Strategy construction', () => {
     });
 
     it(`sends User-Agent passport-eventpop/${version} to both endpoints`, async () => {
-      const agents: (string | undefined)[] = [];
-      nock(EVENTPOP)
-        .post('/oauth/token')
-        .reply(function () {
-          agents.push(this.req.headers['user-agent']);
-          return [200, TOKEN_RESPONSE];
-        })
-        .get('/api/public/me')
-        .reply(function () {
-          agents.push(this.req.headers['user-agent']);
-          return [200, ME_RESPONSE];
-        });
+      const agents = recordHeader('User-Agent');
       await signIn(makeStrategy());
       expect(agents).to.deep.equal([`passport-eventpop/${version}`, `passport-eventpop/${version}`]);
     });
@@ -368,5 +358,62 @@ describe('Strategy construction', () => {
       const url = await authorizeURL(makeStrategy({ state: false }));
       expect(url.searchParams.has('state')).to.equal(false);
     });
+
+    it('signs in with state: false alone, without PKCE', async () => {
+      const token = nock(EVENTPOP)
+        .post('/oauth/token', (body: Record<string, string>) => !('code_verifier' in body))
+        .reply(200, TOKEN_RESPONSE);
+      nock(EVENTPOP).get('/api/public/me').reply(200, ME_RESPONSE);
+      const strategy = makeStrategy({ state: false });
+      const outcome = await authenticate(strategy, fakeRequest({ url: '/cb?code=c1', session: null }));
+      expectKind(outcome, 'success');
+      token.done();
+    });
+
+    /** A state store whose store() takes `length` parameters, keeping what it is given. */
+    function storeTaking(length: 2 | 5) {
+      const kept: unknown[] = [];
+      const store =
+        length === 5
+          ? (
+              _req: unknown,
+              verifier: unknown,
+              _state: unknown,
+              _meta: unknown,
+              done: (e: null, h: string) => void,
+            ) => {
+              kept.push(verifier);
+              done(null, 'handle');
+            }
+          : (_req: unknown, done: (e: null, h: string) => void) => done(null, 'handle');
+      return { kept, store: { store, verify: () => {} } as unknown as EventpopStrategyOptions['store'] };
+    }
+
+    it('turns PKCE on by default with a store whose store() takes the verifier, state: false or not', async () => {
+      for (const state of [true, false]) {
+        const { kept, store } = storeTaking(5);
+        const url = await authorizeURL(makeStrategy({ store, state }));
+        expect(url.searchParams.get('code_challenge_method')).to.equal('S256');
+        expect(kept[0]).to.be.a('string').with.length.of.at.least(43);
+      }
+    });
+
+    it('leaves PKCE off by default with a store whose store() cannot take the verifier', async () => {
+      const url = await authorizeURL(makeStrategy({ store: storeTaking(2).store }));
+      expect(url.searchParams.has('code_challenge')).to.equal(false);
+    });
+
+    it('refuses pkce: true with a store whose store() cannot take the verifier, saying why', () => {
+      const err = constructionError({ ...CLIENT, pkce: true, store: storeTaking(2).store });
+      expect(err.message).to.include('store() takes the verifier').and.include('takes 2');
+    });
+
+    for (const store of [true, 'redis', {}, { store: () => {} }]) {
+      it(`refuses store ${JSON.stringify(store)}, which is not a state store`, () => {
+        expect(constructionError({ ...CLIENT, store }).message).to.include(
+          'the store option must be a state store',
+        );
+      });
+    }
   });
 });

@@ -309,6 +309,26 @@ export const ME_RESPONSE = {
   user: { id: 4242, full_name: 'Somchai Jaidee', email: 'somchai@example.com' },
 } as const;
 
+/**
+ * Answers one sign-in's token and profile requests on Eventpop's origin with success (nock), and
+ * records the value of `header` on each, in order.
+ */
+export function recordHeader(header: string): (string | undefined)[] {
+  const seen: (string | undefined)[] = [];
+  nock(EVENTPOP)
+    .post('/oauth/token')
+    .reply(function () {
+      seen.push(this.req.headers[header.toLowerCase()]);
+      return [200, TOKEN_RESPONSE];
+    })
+    .get('/api/public/me')
+    .reply(function () {
+      seen.push(this.req.headers[header.toLowerCase()]);
+      return [200, ME_RESPONSE];
+    });
+  return seen;
+}
+
 /** A verify that signs in `{ id: profile.id }`. */
 export const verifyUser: EventpopVerifyFunction = (_accessToken, _refreshToken, profile, done) =>
   done(null, { id: profile.id });

@@ -35,11 +35,15 @@ export function expressApp(express: ExpressModule): StartApp {
     app.get('/auth/eventpop', passport.authenticate('eventpop'));
     app.get(
       '/auth/eventpop/callback',
-      passport.authenticate('eventpop', { failureRedirect: '/login' }),
+      // failureMessage: passport keeps a refusal's message in the session, for /login to show.
+      passport.authenticate('eventpop', { failureRedirect: '/login', failureMessage: true }),
       (_req, res) => {
         res.redirect('/');
       },
     );
+    app.get('/login', (req, res) => {
+      res.json({ messages: (req.session as { messages?: string[] }).messages ?? [] });
+    });
     app.get('/me', (req, res) => {
       if (req.user) res.json(req.user);
       else res.status(401).json({ error: 'not signed in' });
