@@ -74,9 +74,10 @@ export type SkipUserProfileOption =
 /** Options of {@link Strategy}, common to both `passReqToCallback` settings. */
 export interface EventpopStrategyOptionsBase extends EventpopClientOptions {
   /**
-   * Where Eventpop sends the user back: absolute, or relative to the request (resolved as
-   * passport-oauth2 does; set `proxy: true` behind a TLS-terminating proxy). Must equal the
-   * callback URL registered with Eventpop. Required.
+   * Where Eventpop sends the user back. Must equal the callback URL registered with Eventpop.
+   * Required. Prefer an absolute URL: a relative one is resolved from the request's `Host` (or
+   * `X-Forwarded-Host` with `proxy: true`), which is only safe while Eventpop matches redirect
+   * URIs exactly.
    */
   callbackURL: string;
   /**

@@ -248,11 +248,12 @@ export class Strategy extends OAuth2Strategy {
 
   /**
    * Starts a sign-in, or ends one at the callback, as passport-oauth2 does; except that a
-   * callback carrying `?error=` has its state checked first, like one carrying a code (see
-   * {@link endErrorCallback}): a refusal without the right state fails with 403, and Eventpop's
-   * `error_description` reaches the app only when the state matched.
+   * callback carrying `?error=` has its state checked first, like one carrying a code: a refusal
+   * without the right state fails with 403 and the state store's message, and Eventpop's
+   * `error_description` reaches the app only when the state matched. With `state: false` (and
+   * no `store`), a refusal's message is a fixed sentence naming the error code.
    */
-  override authenticate(req: Request, options?: { callbackURL?: string }): void {
+  override authenticate(req: Request, options?: object): void {
     if (!(req.query as Record<string, unknown> | undefined)?.error) {
       super.authenticate(req, options);
       return;
@@ -261,7 +262,8 @@ export class Strategy extends OAuth2Strategy {
     endErrorCallback(this, req, {
       stateStore: this._eventpopState ? internals._stateStore : undefined,
       meta: () => {
-        let callbackURL = options?.callbackURL || internals._callbackURL;
+        let callbackURL =
+          (options as { callbackURL?: string } | undefined)?.callbackURL || internals._callbackURL;
         if (callbackURL && !/^[a-z][a-z0-9+.-]*:/i.test(callbackURL)) {
           callbackURL = new URL(callbackURL, originalURL(req, { proxy: internals._trustProxy })).href;
         }

@@ -16,25 +16,25 @@ export interface EventpopTokenParams {
   readonly token_type: string;
   /**
    * Lifetime of the access token in whole seconds (Eventpop: 7200). Kept only from 1 to
-   * {@link MAX_EXPIRES_IN} (ten years); an answer outside that range (negative, zero, fractional,
-   * `1e300`) leaves it out, as if Eventpop had given no lifetime.
+   * 315,576,000 (ten years); an answer outside that range (negative, zero, fractional, `1e300`)
+   * leaves it out, as if Eventpop had given no lifetime. A digit string is read as a number.
    */
   readonly expires_in?: number;
   /** Granted scopes, space-separated, e.g. `public organizer`. */
   readonly scope?: string;
   /**
-   * When the token was issued, in whole Unix seconds. Kept only from {@link MIN_CREATED_AT}
-   * (2000-01-01) to before {@link MAX_CREATED_AT} (2100-01-01); anything else (milliseconds sent
-   * as seconds, a 15-digit number) leaves it out.
+   * When the token was issued, in whole Unix seconds. Kept only from 946,684,800 (2000-01-01)
+   * to before 4,102,444,800 (2100-01-01); anything else (milliseconds sent as seconds, a
+   * 15-digit number) leaves it out. A digit string is read as a number.
    */
   readonly created_at?: number;
 }
 
-/** Longest `expires_in` kept, in seconds: ten years of 365.25 days. */
+/** Longest `expires_in` kept, in seconds: ten years of 365.25 days. @internal */
 export const MAX_EXPIRES_IN = 315_576_000;
-/** Earliest `created_at` kept: 2000-01-01T00:00:00Z, in Unix seconds. */
+/** Earliest `created_at` kept: 2000-01-01T00:00:00Z, in Unix seconds. @internal */
 export const MIN_CREATED_AT = 946_684_800;
-/** `created_at` must be before this: 2100-01-01T00:00:00Z, in Unix seconds. */
+/** `created_at` must be before this: 2100-01-01T00:00:00Z, in Unix seconds. @internal */
 export const MAX_CREATED_AT = 4_102_444_800;
 
 /** A successful answer of the token endpoint. @internal */
