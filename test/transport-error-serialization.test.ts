@@ -247,6 +247,6 @@ describe('transport failures as logs write them', () => {
     expect(err.cause).to.include({ code: 'HPE_INVALID_CONSTANT' });
     expect((err.cause as { message: string }).message).to.match(/^Parse Error: Expected HTTP\//);
     expect(err.oauthError).to.equal(err.cause);
-    expect(err.message).to.include('not HTTP');
+    expect(err.message).to.include('not well-formed HTTP');
   });
 });
