@@ -176,15 +176,17 @@ export const HELPER_OPTION_KEYS: Readonly<Record<string, true>> = {
 };
 
 // Keys people bring from passport-oauth2 or other strategies, and what to do instead.
-const FOREIGN_KEYS: Readonly<Record<string, string>> = {
-  scopeseparator:
-    'Eventpop (Doorkeeper) separates scopes with a space, which the strategy always uses; pass scope ' +
-    "as an array or a space-separated string such as 'public organizer'",
-  userprofileurl: 'this package calls it profileURL',
-  redirecturi: 'this package calls it callbackURL, as passport does',
-  redirecturl: 'this package calls it callbackURL, as passport does',
-  redirect_uri: 'this package calls it callbackURL, as passport does',
-};
+const FOREIGN_KEYS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    scopeseparator:
+      'Eventpop (Doorkeeper) separates scopes with a space, which the strategy always uses; pass scope ' +
+      "as an array or a space-separated string such as 'public organizer'",
+    userprofileurl: 'this package calls it profileURL',
+    redirecturi: 'this package calls it callbackURL, as passport does',
+    redirecturl: 'this package calls it callbackURL, as passport does',
+    redirect_uri: 'this package calls it callbackURL, as passport does',
+  }),
+);
 
 /** Endpoints and transport settings, validated. @internal */
 export interface ClientConfig {
@@ -260,7 +262,7 @@ function nearestKey(key: string, known: readonly string[]): string | undefined {
 function checkKeys(options: object, known: Readonly<Record<string, true>>): void {
   for (const key of Object.keys(options)) {
     if (Object.hasOwn(known, key)) continue;
-    const foreign = FOREIGN_KEYS[key.toLowerCase()];
+    const foreign = FOREIGN_KEYS.get(key.toLowerCase());
     if (foreign !== undefined) fail(`the ${quote(key)} option is not supported: ${foreign}.`);
     const names = Object.keys(known);
     const nearest = nearestKey(key, names);
@@ -354,21 +356,24 @@ function httpHostList(value: unknown): ReadonlySet<string> {
 }
 
 // Headers the package writes itself, and why each cannot be set through customHeaders.
-const OWNED_HEADERS: Readonly<Record<string, string>> = {
-  host: 'it follows from the endpoint URLs: change baseURL or an endpoint option',
-  authorization: "the package sends the access token there, and the client's credentials go in the form body",
-  'content-type': 'the package sends its token requests as a form and says so',
-  accept: 'the package asks for JSON, the only answer it reads',
-  'content-length': 'the package frames each request body itself',
-  'transfer-encoding': 'the package frames each request body itself',
-  te: 'the package frames each request itself',
-  trailer: 'the package frames each request itself',
-  expect: 'the package sends each body at once',
-  connection: "connections are the agent option's to manage",
-  'keep-alive': "connections are the agent option's to manage",
-  'proxy-connection': "connections are the agent option's to manage",
-  upgrade: "connections are the agent option's to manage",
-};
+const OWNED_HEADERS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    host: 'it follows from the endpoint URLs: change baseURL or an endpoint option',
+    authorization:
+      "the package sends the access token there, and the client's credentials go in the form body",
+    'content-type': 'the package sends its token requests as a form and says so',
+    accept: 'the package asks for JSON, the only answer it reads',
+    'content-length': 'the package frames each request body itself',
+    'transfer-encoding': 'the package frames each request body itself',
+    te: 'the package frames each request itself',
+    trailer: 'the package frames each request itself',
+    expect: 'the package sends each body at once',
+    connection: "connections are the agent option's to manage",
+    'keep-alive': "connections are the agent option's to manage",
+    'proxy-connection': "connections are the agent option's to manage",
+    upgrade: "connections are the agent option's to manage",
+  }),
+);
 
 /** One header value checked as Node will check it when sending, so that it fails here, at construction. */
 function headerValue(value: unknown, header: string, name: string): string {
@@ -383,7 +388,8 @@ function headerValue(value: unknown, header: string, name: string): string {
 }
 
 function customHeaders(value: unknown): Record<string, string> {
-  const headers: Record<string, string> = {};
+  // No prototype: a header named __proto__ (a valid HTTP token) is kept as a header, not a setter.
+  const headers: Record<string, string> = Object.create(null);
   if (value === undefined) return headers;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     fail('the customHeaders option must be an object of header names to string values.');
@@ -400,7 +406,7 @@ function customHeaders(value: unknown): Record<string, string> {
       );
     }
     const lower = key.toLowerCase();
-    const owned = OWNED_HEADERS[lower];
+    const owned = OWNED_HEADERS.get(lower);
     if (owned !== undefined) fail(`${name} cannot be set: ${owned}.`);
     const earlier = seen.get(lower);
     if (earlier !== undefined)

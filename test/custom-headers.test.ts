@@ -76,6 +76,10 @@ describe('customHeaders', () => {
     });
   }
 
+  it('accepts a header named like an inherited property (constructor), as any other', () => {
+    expect(() => new Strategy({ ...CLIENT, customHeaders: { constructor: 'x' } }, verifyUser)).to.not.throw();
+  });
+
   it('refuses one header named twice in different cases', () => {
     expect(refusal({ 'X-Trace': 'a', 'x-trace': 'b' }).message).to.include('twice');
   });

@@ -78,6 +78,13 @@ describe('option typos', () => {
       expect(err.message).to.include('callbackURL').and.include('allowHTTPHosts');
     });
 
+    for (const key of ['constructor', 'toString', '__proto__']) {
+      it(`refuses ${key}, a name every object inherits, as an unknown option`, () => {
+        const options = JSON.parse(`{"clientID":"id","clientSecret":"s","callbackURL":"/cb","${key}":1}`);
+        expect(refusal(options).message).to.include(`unknown option "${key}"`);
+      });
+    }
+
     it("refuses passport-oauth2's scopeSeparator with the reason", () => {
       expect(refusal({ ...CLIENT, scopeSeparator: ',' }).message).to.include(
         'the "scopeSeparator" option is not supported: Eventpop (Doorkeeper) separates scopes with a space',
