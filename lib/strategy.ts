@@ -127,9 +127,8 @@ function guardVerify(verify: AnyVerify): AnyVerify {
  * It sends the user to Eventpop's authorize page with `state` and an S256 PKCE challenge (both
  * on by default; `state: false` turns both off, `pkce: false` PKCE alone), checks the state on
  * every return to the callback (a refusal with `?error=` included), exchanges the code at the
- * token endpoint, fetches
- * `/api/public/me` with the token in the `Authorization` header, and hands the verify callback
- * an {@link EventpopProfile}. Every request to Eventpop is bounded by `timeout`, sent through
+ * token endpoint, fetches `/api/public/me` with the token in the `Authorization` header, and
+ * hands the verify callback an {@link EventpopProfile}. Every request to Eventpop is bounded by `timeout`, sent through
  * `agent` with `userAgent`, and fails with a typed error that never contains a secret.
  *
  * The verify callback's form is chosen by its number of parameters, as in passport-oauth2:
