@@ -408,8 +408,13 @@ describe('Strategy construction', () => {
       expect(err.message).to.include('store() takes the verifier').and.include('takes 2');
     });
 
-    for (const store of [true, 'redis', {}, { store: () => {} }]) {
-      it(`refuses store ${JSON.stringify(store)}, which is not a state store`, () => {
+    for (const [label, store] of [
+      ['true', true],
+      ["'redis'", 'redis'],
+      ['an empty object', {}],
+      ['an object without verify()', { store: () => {} }],
+    ] as const) {
+      it(`refuses store ${label}, which is not a state store`, () => {
         expect(constructionError({ ...CLIENT, store }).message).to.include(
           'the store option must be a state store',
         );
