@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import { createEmulator, defaultClient, type Emulator } from '../lib/emulator/index';
 import {
   allow,
+  answerConsent,
   authorizeParams,
+  consentForm,
   exchange,
   get,
   me,
@@ -139,11 +142,7 @@ describe('emulator: POST /oauth/authorize (the consent form)', () => {
   after(() => emu.close());
 
   it('redirects Allow to the callback with a 64-hex code and the state', async () => {
-    const res = await postForm(emu, '/oauth/authorize', {
-      ...authorizeParams({ state: 'abc 123' }),
-      decision: 'allow',
-      user_id: '4242',
-    });
+    const res = await answerConsent(emu, { state: 'abc 123' }, { decision: 'allow', user_id: '4242' });
     expect(res.status).to.equal(302);
     const location = new URL(res.headers.get('location') ?? '');
     expect(`${location.origin}${location.pathname}`).to.equal(callback);
@@ -168,35 +167,158 @@ describe('emulator: POST /oauth/authorize (the consent form)', () => {
   });
 
   it('redirects Deny with error=access_denied and Doorkeeper’s description, spaces as +', async () => {
-    const res = await postForm(emu, '/oauth/authorize', {
-      ...authorizeParams({ state: 'st' }),
-      decision: 'deny',
-    });
+    const res = await answerConsent(emu, { state: 'st' }, { decision: 'deny' });
     expect(res.status).to.equal(302);
     expect(res.headers.get('location')).to.equal(
       `${callback}?error=access_denied&error_description=The+resource+owner+or+authorization+server+denied+the+request.&state=st`,
     );
   });
 
-  it('checks the posted parameters again, so a tampered redirect_uri gets the error page', async () => {
-    const res = await postForm(emu, '/oauth/authorize', {
-      ...authorizeParams({ redirect_uri: 'https://evil.example/cb' }),
-      decision: 'allow',
-      user_id: '4242',
-    });
+  it('refuses Allow for a user that was not seeded', async () => {
+    const res = await answerConsent(emu, {}, { decision: 'allow', user_id: '1' });
     expect(res.status).to.equal(200);
     expect(res.headers.get('location')).to.equal(null);
-    expect(await res.text()).to.include('invalid_redirect_uri');
+  });
+});
+
+describe('emulator: the consent form’s one-time token (CSRF)', () => {
+  let emu: Emulator;
+  beforeEach(async () => {
+    emu = await createEmulator();
+  });
+  afterEach(() => emu.close());
+
+  async function expectRefused(res: Response): Promise<void> {
+    expect(res.status).to.equal(403);
+    expect(res.headers.get('location')).to.equal(null);
+    expect(await res.text()).to.include('Go back to the application and sign in again');
+    expect(emu.stats().codes, 'no code was issued').to.equal(0);
+  }
+
+  it('gives each consent page its own authenticity_token', async () => {
+    const first = (await consentForm(emu)).get('authenticity_token');
+    const second = (await consentForm(emu)).get('authenticity_token');
+    expect(first).to.match(hex64);
+    expect(second).to.match(hex64).and.not.equal(first);
   });
 
-  it('refuses Allow for a user that was not seeded', async () => {
+  it('refuses a consent POST that no page of the emulator issued (a cross-site form), issuing no code', async () => {
     const res = await postForm(emu, '/oauth/authorize', {
       ...authorizeParams(),
       decision: 'allow',
-      user_id: '1',
+      user_id: '4242',
     });
-    expect(res.status).to.equal(200);
-    expect(res.headers.get('location')).to.equal(null);
+    await expectRefused(res);
+  });
+
+  it('refuses a made-up token', async () => {
+    const res = await postForm(emu, '/oauth/authorize', {
+      ...authorizeParams(),
+      authenticity_token: 'f'.repeat(64),
+      decision: 'allow',
+      user_id: '4242',
+    });
+    await expectRefused(res);
+  });
+
+  it('takes each form once: a second submission is refused', async () => {
+    const form = Object.fromEntries(await consentForm(emu));
+    const answer = { ...form, decision: 'allow', user_id: '4242' };
+    expect((await postForm(emu, '/oauth/authorize', answer)).status).to.equal(302);
+    const again = await postForm(emu, '/oauth/authorize', answer);
+    expect(again.status).to.equal(403);
+    expect(emu.stats().codes).to.equal(1);
+  });
+
+  it('refuses a form whose parameters were changed after the page was shown (a tampered redirect_uri)', async () => {
+    const emuMulti = await createEmulator({
+      clients: [{ ...defaultClient, redirectUris: [callback, 'http://localhost:3000/other'] }],
+    });
+    try {
+      const form = await consentForm(emuMulti);
+      form.set('redirect_uri', 'http://localhost:3000/other');
+      const res = await postForm(emuMulti, '/oauth/authorize', {
+        ...Object.fromEntries(form),
+        decision: 'allow',
+        user_id: '4242',
+      });
+      expect(res.status).to.equal(403);
+      expect(res.headers.get('location')).to.equal(null);
+    } finally {
+      await emuMulti.close();
+    }
+  });
+
+  it('refuses a form answered more than an hour after it was shown', async () => {
+    const form = Object.fromEntries(await consentForm(emu));
+    emu.advanceTime(3601);
+    await expectRefused(
+      await postForm(emu, '/oauth/authorize', { ...form, decision: 'allow', user_id: '4242' }),
+    );
+  });
+
+  it('needs no token with autoApprove, which shows no form', async () => {
+    const auto = await createEmulator({ autoApprove: true });
+    try {
+      const res = await get(auto, authorizePath(authorizeParams()));
+      expect(res.status).to.equal(302);
+      expect(auto.stats().consents).to.equal(0);
+    } finally {
+      await auto.close();
+    }
+  });
+});
+
+describe('emulator: framing and the invalid_redirect_uri page', () => {
+  let emu: Emulator;
+  before(async () => {
+    emu = await createEmulator({
+      clients: [{ ...defaultClient, redirectUris: [callback, 'http://localhost:3000/second'] }],
+    });
+  });
+  after(() => emu.close());
+
+  function expectUnframeable(res: Response): void {
+    expect(res.headers.get('x-frame-options')).to.equal('DENY');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).to.include("frame-ancestors 'none'");
+    expect(csp).to.include("default-src 'none'");
+  }
+
+  it('forbids framing the consent page, and its CSP allows the page’s own inline style by hash', async () => {
+    const res = await get(emu, authorizePath(authorizeParams()));
+    expectUnframeable(res);
+    const html = await res.text();
+    const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
+    const hash = createHash('sha256').update(style).digest('base64');
+    expect(res.headers.get('content-security-policy')).to.include(`style-src 'sha256-${hash}'`);
+  });
+
+  it('forbids framing the error page', async () => {
+    expectUnframeable(await get(emu, authorizePath(authorizeParams({ client_id: 'nobody' }))));
+  });
+
+  it('forbids framing the refusal of a stale consent form and the redirect back to the app', async () => {
+    expectUnframeable(await postForm(emu, '/oauth/authorize', { ...authorizeParams(), decision: 'deny' }));
+    expectUnframeable(await answerConsent(emu, {}, { decision: 'deny' }));
+  });
+
+  it('names the redirect URI sent, lists the registered ones and says how to register another', async () => {
+    const sent = 'http://127.0.0.1:3000/auth/eventpop/callback';
+    const html = await (await get(emu, authorizePath(authorizeParams({ redirect_uri: sent })))).text();
+    expect(html).to.include('invalid_redirect_uri');
+    expect(html).to.include(`The application sent the redirect URI <code>${sent}</code>`);
+    expect(html).to.include(`<li><code>${callback}</code></li>`);
+    expect(html).to.include('<li><code>http://localhost:3000/second</code></li>');
+    expect(html).to.include(`<code>--redirect-uri ${sent}</code>`);
+    expect(html).to.include('<code>localhost</code> and <code>127.0.0.1</code> are different hosts');
+  });
+
+  it('escapes a hostile redirect URI on that page', async () => {
+    const sent = 'https://x.example/"><script>alert(1)</script>';
+    const html = await (await get(emu, authorizePath(authorizeParams({ redirect_uri: sent })))).text();
+    expect(html).not.to.include('<script>');
+    expect(html).to.include('&#34;&#62;&#60;script&#62;');
   });
 });
 

@@ -181,8 +181,9 @@ describe('emulator: request log', () => {
       const tokens = await login(emu);
       await me(emu, tokens.access_token);
       await get(emu, `/api/public/me?access_token=${tokens.access_token}`);
-      expect(emu.counts).to.deep.equal({ authorize: 1, token: 1, me: 2, revoke: 0 });
+      expect(emu.counts).to.deep.equal({ authorize: 2, token: 1, me: 2, revoke: 0 });
       expect(emu.requests.map((r) => [r.method, r.path, r.grantType, r.status])).to.deep.equal([
+        ['GET', '/oauth/authorize', undefined, 200],
         ['POST', '/oauth/authorize', undefined, 302],
         ['POST', '/oauth/token', 'authorization_code', 200],
         ['GET', '/api/public/me', undefined, 200],

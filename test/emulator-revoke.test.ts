@@ -66,6 +66,7 @@ describe('emulator: POST /oauth/revoke', () => {
     const tokens = await login(emu);
     const res = await revoke(emu, tokens.access_token, 'other', 'other-secret');
     expect(res.status).to.equal(403);
+    expect(res.headers.get('www-authenticate')).to.equal(null);
     expect(((await res.json()) as TokenBody).error).to.equal('unauthorized_client');
     expect((await me(emu, tokens.access_token)).status).to.equal(200);
   });
@@ -75,6 +76,18 @@ describe('emulator: POST /oauth/revoke', () => {
     const res = await revoke(emu, tokens.access_token, 'demo-client', 'nope');
     expect(res.status).to.equal(401);
     expect(((await res.json()) as TokenBody).error).to.equal('invalid_client');
+  });
+
+  it('refuses a revocation without client authentication with Doorkeeper’s 403 and no WWW-Authenticate', async () => {
+    const tokens = await login(emu);
+    const res = await postForm(emu, '/oauth/revoke', { token: tokens.access_token });
+    expect(res.status).to.equal(403);
+    expect(res.headers.get('www-authenticate')).to.equal(null);
+    expect(await res.json()).to.deep.equal({
+      error: 'unauthorized_client',
+      error_description: 'You are not authorized to revoke this token',
+    });
+    expect((await me(emu, tokens.access_token)).status, 'the token stays valid').to.equal(200);
   });
 
   it('refuses a missing token with 400 invalid_request', async () => {

@@ -7,7 +7,7 @@ import {
   type Emulator,
   type EmulatorOptions,
 } from '../lib/emulator/index';
-import { code, get, login, me, refresh, rejection, within } from './fixtures/emulator/client';
+import { code, consentFields, get, login, me, refresh, rejection, within } from './fixtures/emulator/client';
 
 describe('emulator: createEmulator', () => {
   it('binds 127.0.0.1 on a free port and reports its URL', async () => {
@@ -55,11 +55,15 @@ describe('emulator: createEmulator', () => {
     });
     try {
       const authorize = await get(emu, '/oauth/authorize?client_id=c&response_type=code');
-      expect(await authorize.text()).to.include('value="7" checked');
+      const page = await authorize.text();
+      expect(page).to.include('value="7" checked');
+      const form = consentFields(page);
+      form.set('decision', 'allow');
+      form.set('user_id', '7');
       const res = await fetch(`${emu.url}/oauth/authorize`, {
         method: 'POST',
         redirect: 'manual',
-        body: new URLSearchParams({ client_id: 'c', response_type: 'code', decision: 'allow', user_id: '7' }),
+        body: form,
       });
       const authorizationCode = new URL(res.headers.get('location') ?? '').searchParams.get('code') ?? '';
       const token = await fetch(`${emu.url}/oauth/token`, {
@@ -170,15 +174,19 @@ describe('emulator: memory', () => {
       });
       expect(app.status).to.equal(200);
       const user = await login(emu);
-      expect(emu.stats()).to.deep.equal({ codes: 1, tokens: 2 });
+      expect(emu.stats()).to.deep.equal({ codes: 1, consents: 0, tokens: 2 });
 
       emu.advanceTime(61);
-      expect(emu.stats()).to.deep.equal({ codes: 0, tokens: 2 });
+      expect(emu.stats()).to.deep.equal({ codes: 0, consents: 0, tokens: 2 });
       emu.advanceTime(60);
-      expect(emu.stats(), 'the app token has no refresh token').to.deep.equal({ codes: 0, tokens: 1 });
+      expect(emu.stats(), 'the app token has no refresh token').to.deep.equal({
+        codes: 0,
+        consents: 0,
+        tokens: 1,
+      });
       expect((await refresh(emu, user.refresh_token ?? '')).status).to.equal(200);
       emu.advanceTime(600);
-      expect(emu.stats()).to.deep.equal({ codes: 0, tokens: 0 });
+      expect(emu.stats()).to.deep.equal({ codes: 0, consents: 0, tokens: 0 });
     } finally {
       await emu.close();
     }

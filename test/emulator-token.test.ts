@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { errorDescriptions } from '../lib/emulator/errors';
 import { createEmulator, defaultClient, type Emulator } from '../lib/emulator/index';
 import { basic, code, exchange, me, pkce, postForm, type TokenBody } from './fixtures/emulator/client';
 
@@ -90,9 +91,11 @@ describe('emulator: POST /oauth/token, authorization_code', () => {
     expect(res.status).to.equal(200);
   });
 
-  it('refuses a wrong secret with 401 invalid_client and a Basic challenge', async () => {
+  it('refuses a wrong secret with 401 invalid_client and Doorkeeper’s Bearer challenge (not Basic)', async () => {
     const res = await exchange(emu, await code(emu), { client_secret: 'wrong' });
-    expect(res.headers.get('www-authenticate')).to.match(/^Basic realm="Doorkeeper"/);
+    expect(res.headers.get('www-authenticate')).to.equal(
+      `Bearer realm="Doorkeeper", error="invalid_client", error_description="${errorDescriptions.invalid_client}"`,
+    );
     await expectOAuthError(res, 401, 'invalid_client');
   });
 
@@ -230,6 +233,18 @@ describe('emulator: POST /oauth/token, authorization_code', () => {
         code_challenge_method: 'S256',
       });
       await expectOAuthError(await exchange(emu, authorizationCode), 400, 'invalid_request');
+    });
+
+    it('refuses a verifier for a code issued without a challenge with 400 invalid_grant (no PKCE downgrade)', async () => {
+      const withoutChallenge = await code(emu);
+      const res = await exchange(emu, withoutChallenge, { code_verifier: pkce().verifier });
+      await expectOAuthError(res, 400, 'invalid_grant');
+    });
+
+    it('accepts a plain challenge with the same string as its verifier', async () => {
+      const { verifier } = pkce();
+      const authorizationCode = await code(emu, { code_challenge: verifier, code_challenge_method: 'plain' });
+      expect((await exchange(emu, authorizationCode, { code_verifier: verifier })).status).to.equal(200);
     });
 
     it('refuses a wrong verifier with 400 invalid_grant without using up the code', async () => {

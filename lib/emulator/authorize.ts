@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { errorDescriptions, missingParam, type OAuthErrorCode } from './errors';
 import { readParams, redirect, sendHtml } from './http';
-import { consentPage, errorPage } from './pages';
+import { consentPage, errorPage, type RedirectUriMismatch } from './pages';
 import { type EmulatorClient, knownScopes, type Scope, type Store } from './store';
 
 /** @internal What the authorization endpoint needs to know beyond the request. */
@@ -46,18 +46,39 @@ export function parseScopes(scope: string | null): readonly Scope[] | undefined 
   return scopes;
 }
 
-function invalid(error: OAuthErrorCode, description: string = errorDescriptions[error]) {
+/** Why an authorization request is refused, for its error page. */
+interface Invalid {
+  error: OAuthErrorCode;
+  description: string;
+  mismatch?: RedirectUriMismatch;
+}
+
+function invalid(error: OAuthErrorCode, description: string = errorDescriptions[error]): Invalid {
   return { error, description };
+}
+
+function showError(res: ServerResponse, { error, description, mismatch }: Invalid, status = 200): void {
+  sendHtml(res, status, errorPage(error, description, mismatch));
+}
+
+/** The name Doorkeeper's (Rails') consent form gives its CSRF token. */
+const consentTokenField = 'authenticity_token';
+
+/** The request parameters a consent form carries, serialized: what its consent token is bound to. */
+function forwardedParams(params: URLSearchParams): URLSearchParams {
+  const kept = new URLSearchParams();
+  for (const name of forwarded) {
+    const value = params.get(name);
+    if (value !== null) kept.set(name, value);
+  }
+  return kept;
 }
 
 /**
  * Checks an authorization request. Any failure is shown on an error page and never redirected, for
  * an unknown client, redirect URI, response type or scope alike (eventpop-api.md).
  */
-function validate(
-  params: URLSearchParams,
-  store: Store,
-): ValidRequest | { error: OAuthErrorCode; description: string } {
+function validate(params: URLSearchParams, store: Store): ValidRequest | Invalid {
   const clientId = params.get('client_id');
   if (!clientId) return invalid('invalid_request', missingParam('client_id'));
   const client = store.clients.get(clientId);
@@ -66,7 +87,10 @@ function validate(
   const sent = params.get('redirect_uri');
   let redirectUri: string;
   if (sent) {
-    if (!client.redirectUris.includes(sent)) return invalid('invalid_redirect_uri');
+    if (!client.redirectUris.includes(sent)) {
+      const mismatch = { sent, clientName: client.name, registered: client.redirectUris };
+      return { ...invalid('invalid_redirect_uri'), mismatch };
+    }
     redirectUri = sent;
   } else if (client.redirectUris.length === 1 && client.redirectUris[0] !== undefined) {
     redirectUri = client.redirectUris[0];
@@ -132,22 +156,29 @@ function deny(res: ServerResponse, request: ValidRequest): void {
 export function showAuthorize(res: ServerResponse, query: URLSearchParams, ctx: AuthorizeContext): void {
   const request = validate(query, ctx.store);
   if ('error' in request) {
-    sendHtml(res, 200, errorPage(request.error, request.description));
+    showError(res, request);
     return;
   }
   if (ctx.autoApproveUserId !== undefined) {
     approve(res, request, ctx.autoApproveUserId, ctx.store);
     return;
   }
-  const hidden = new URLSearchParams();
-  for (const name of forwarded) {
-    const value = query.get(name);
-    if (value !== null) hidden.set(name, value);
-  }
+  const hidden = forwardedParams(query);
+  hidden.set(consentTokenField, ctx.store.issueConsent(hidden.toString()));
   sendHtml(res, 200, consentPage(request.client, request.scopes, ctx.store.users.values(), hidden));
 }
 
-/** `POST /oauth/authorize`: the consent form's answer; every parameter is checked again. */
+const staleConsent = invalid(
+  'invalid_request',
+  'This consent form was not shown by this emulator, expired (after an hour) or was already answered. Go back to the application and sign in again.',
+);
+
+/**
+ * `POST /oauth/authorize`: the consent form's answer. It must carry the one-time token of a form
+ * this emulator showed for the same parameters (`403` otherwise), so a page on another site cannot
+ * post a consent (it cannot read a token), nor can a flood of POSTs mint codes without pages.
+ * Every parameter is checked again.
+ */
 export async function decideAuthorize(
   req: IncomingMessage,
   res: ServerResponse,
@@ -155,12 +186,17 @@ export async function decideAuthorize(
 ): Promise<void> {
   const params = await readParams(req);
   if (typeof params === 'string') {
-    sendHtml(res, 200, errorPage('invalid_request', errorDescriptions.invalid_request));
+    showError(res, invalid('invalid_request'));
+    return;
+  }
+  const consentToken = params.get(consentTokenField) ?? '';
+  if (!ctx.store.takeConsent(consentToken, forwardedParams(params).toString())) {
+    showError(res, staleConsent, 403);
     return;
   }
   const request = validate(params, ctx.store);
   if ('error' in request) {
-    sendHtml(res, 200, errorPage(request.error, request.description));
+    showError(res, request);
     return;
   }
   const decision = params.get('decision');
@@ -172,7 +208,7 @@ export async function decideAuthorize(
   const userId = rawUserId ? Number(rawUserId) : Number.NaN;
   if (decision !== 'allow' || !ctx.store.users.has(userId)) {
     const missing = decision !== 'allow' ? 'decision' : 'user_id';
-    sendHtml(res, 200, errorPage('invalid_request', missingParam(missing)));
+    showError(res, invalid('invalid_request', missingParam(missing)));
     return;
   }
   approve(res, request, userId, ctx.store);

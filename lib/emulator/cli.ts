@@ -1,43 +1,22 @@
 #!/usr/bin/env node
 // The emulator's command line: starts a local Eventpop and prints how to use it.
-import { parseArgs } from 'node:util';
-import { createEmulator } from './server';
+import { type CommandLine, parseCommandLine, UsageError, usage } from './command-line';
+import { createEmulator, type Emulator } from './server';
 
-const usage = `Usage: passport-eventpop-emulator [--port 4000] [--host 127.0.0.1] [--auto-approve] [--rate-limit 10]
-
-Starts a local Eventpop (OAuth 2.0 + /api/public/me) with a demo client and users.
-  --port          TCP port (default 4000; 0 picks a free one)
-  --host          address to bind (default 127.0.0.1)
-  --auto-approve  skip the consent page and sign in as the first user
-  --rate-limit    /api/public/me requests per token per minute (default 10; 0 = unlimited)`;
-
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      port: { type: 'string', default: '4000' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'auto-approve': { type: 'boolean', default: false },
-      'rate-limit': { type: 'string', default: '10' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    console.log(usage);
-    return;
-  }
-  const emu = await createEmulator({
-    port: Number(values.port),
-    host: values.host,
-    autoApprove: values['auto-approve'],
-    profileRateLimit: Number(values['rate-limit']),
-  });
-
+/** What the CLI prints once listening; the first line's format is relied on by scripts and tests. */
+function banner(emu: Emulator, cli: CommandLine): string {
   const lines = [`Eventpop emulator listening on ${emu.url}`, ''];
   for (const c of emu.clients) {
-    lines.push(`Client "${c.name}"`, `  client id:     ${c.clientId}`, `  client secret: ${c.clientSecret}`);
+    const secret = cli.secretGiven ? '(the one given with --client-secret)' : c.clientSecret;
+    lines.push(`Client "${c.name}"`, `  client id:     ${c.clientId}`, `  client secret: ${secret}`);
     for (const uri of c.redirectUris) lines.push(`  redirect URI:  ${uri}`);
   }
-  lines.push('', 'Users');
+  lines.push(
+    '  Open your app on the host name of its redirect URI: localhost and 127.0.0.1 are different',
+    '  sites to the browser, and the login state cookie belongs to one of them.',
+    '',
+    'Users',
+  );
   for (const u of emu.users)
     lines.push(
       `  ${u.id}  ${[u.full_name, u.email].filter(Boolean).join(' <')}${u.full_name && u.email ? '>' : ''}`,
@@ -48,10 +27,52 @@ async function main(): Promise<void> {
     `Token:     ${emu.url}/oauth/token`,
     `Profile:   ${emu.url}/api/public/me`,
     `Avatars:   ${emu.url}/avatars/<user id>/<original|medium|thumb|tiny>.svg`,
-    '',
-    'Press Ctrl+C to stop.',
   );
-  console.log(lines.join('\n'));
+  if (cli.options.control)
+    lines.push(`Control:   ${emu.url}/_emulator/faults, ${emu.url}/_emulator/requests`);
+  for (const { endpoint, fault } of cli.faults) lines.push(`Fault:     ${endpoint} ${JSON.stringify(fault)}`);
+  lines.push('', 'Press Ctrl+C to stop.');
+  return lines.join('\n');
+}
+
+/** Exits with 2 and a one-line reason for a flag it cannot use (never a stack). */
+function usageFailure(message: string): never {
+  console.error(`passport-eventpop-emulator: ${message}`);
+  console.error('Run passport-eventpop-emulator --help for the options.');
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let cli: CommandLine | 'help';
+  try {
+    cli = parseCommandLine(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof UsageError) usageFailure(error.message);
+    throw error;
+  }
+  if (cli === 'help') {
+    console.log(usage);
+    return;
+  }
+  let emu: Emulator;
+  try {
+    emu = await createEmulator(cli.options);
+  } catch (error) {
+    // createEmulator's option checks name its own options; the flags were checked above already.
+    if (error instanceof TypeError) usageFailure(error.message);
+    const { code } = error as NodeJS.ErrnoException;
+    const where = `${cli.options.host}:${cli.options.port}`;
+    if (code === 'EADDRINUSE')
+      console.error(
+        `Cannot listen on ${where}: the port is in use. Pick another --port (0 picks a free one).`,
+      );
+    else if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EACCES')
+      console.error(`Cannot listen on ${where} (${code}). Check --host and --port.`);
+    else throw error;
+    process.exit(1);
+  }
+  for (const { endpoint, fault } of cli.faults) emu.inject(endpoint, fault);
+  console.log(banner(emu, cli));
 
   const stop = (signal: NodeJS.Signals) => {
     console.log(`\n${signal}: stopping the Eventpop emulator`);
@@ -68,7 +89,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  console.error(usage);
+  console.error(`passport-eventpop-emulator: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

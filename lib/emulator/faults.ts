@@ -53,9 +53,62 @@ export type FaultKind =
   | 'oversized'
   | 'redirect';
 
+/** Every field a fault may have; any other is a typo (`time`, `delay`) that must not pass unnoticed. */
+const faultFields: ReadonlySet<string> = new Set([
+  'delayMs',
+  'times',
+  'hang',
+  'drop',
+  'status',
+  'body',
+  'headers',
+  'html',
+  'malformedJSON',
+  'oversized',
+  'redirect',
+]);
+
+/** A header name as RFC 9110 section 5.6.2 allows it (a `token`), so that sending it cannot throw. */
+const headerName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function checkHeaders(headers: unknown): void {
+  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) {
+    throw new TypeError('Fault: `headers` must be an object of header names to string values');
+  }
+  for (const [name, value] of Object.entries(headers)) {
+    if (!headerName.test(name))
+      throw new TypeError(`Fault: header name ${JSON.stringify(name)} is not valid`);
+    if (typeof value !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+      throw new TypeError(`Fault: header ${name} must be a string without control characters`);
+    }
+  }
+}
+
 /** @internal Names a fault's kind, and checks its fields (a test's typo should fail loudly). */
 export function kindOf(fault: Fault): FaultKind {
+  if (typeof fault !== 'object' || fault === null || Array.isArray(fault)) {
+    throw new TypeError('Fault: must be an object such as { status: 503 }');
+  }
   const f = fault as Partial<Record<string, unknown>>;
+  const unknown = Object.keys(f).find((key) => !faultFields.has(key));
+  if (unknown !== undefined) {
+    throw new TypeError(
+      `Fault: unknown field ${JSON.stringify(unknown)}; the fields are ${[...faultFields].join(', ')}`,
+    );
+  }
+  if (f.headers !== undefined) checkHeaders(f.headers);
+  if (f.status !== undefined) {
+    if (!(Number.isInteger(f.status) && (f.status as number) >= 100 && (f.status as number) <= 599)) {
+      throw new TypeError('Fault: `status` must be an HTTP status code (100-599)');
+    }
+  }
+  if (f.body !== undefined) {
+    try {
+      JSON.stringify(f.body);
+    } catch {
+      throw new TypeError('Fault: `body` must be a string or a JSON value');
+    }
+  }
   if (f.times !== undefined && !(Number.isInteger(f.times) && (f.times as number) > 0)) {
     throw new TypeError('Fault: `times` must be a positive integer');
   }
@@ -73,15 +126,15 @@ export function kindOf(fault: Fault): FaultKind {
     return 'oversized';
   }
   if (f.redirect !== undefined) {
-    if (typeof f.redirect !== 'string') throw new TypeError('Fault: `redirect` must be a URL string');
+    if (typeof f.redirect !== 'string' || /[^\t\x20-\x7e\x80-\xff]/.test(f.redirect)) {
+      throw new TypeError('Fault: `redirect` must be a URL string without control characters');
+    }
+    if (f.status !== undefined && ![301, 302, 303, 307, 308].includes(f.status as number)) {
+      throw new TypeError('Fault: the `status` of a `redirect` must be 301, 302, 303, 307 or 308');
+    }
     return 'redirect';
   }
-  if (f.status !== undefined) {
-    if (!(Number.isInteger(f.status) && (f.status as number) >= 100 && (f.status as number) <= 599)) {
-      throw new TypeError('Fault: `status` must be an HTTP status code (100-599)');
-    }
-    return 'status';
-  }
+  if (f.status !== undefined) return 'status';
   if (f.delayMs !== undefined) return 'delay';
   throw new TypeError(
     'Fault: give one of delayMs, hang, drop, status, html, malformedJSON, oversized or redirect',
@@ -104,6 +157,21 @@ export class FaultQueue {
   clear(endpoint?: Endpoint): void {
     if (endpoint === undefined) this.queues.clear();
     else this.queues.delete(endpoint);
+  }
+
+  /** The faults waiting on each endpoint that has any, in the order they apply. */
+  list(): Partial<Record<Endpoint, { fault: Fault; kind: FaultKind; remaining: number | null }[]>> {
+    const listed: Partial<Record<Endpoint, { fault: Fault; kind: FaultKind; remaining: number | null }[]>> =
+      {};
+    for (const [endpoint, queue] of this.queues) {
+      if (queue.length === 0) continue;
+      listed[endpoint] = queue.map(({ fault, kind, left }) => ({
+        fault: { ...fault },
+        kind,
+        remaining: Number.isFinite(left) ? left : null,
+      }));
+    }
+    return listed;
   }
 
   /** The fault for this request, counting it against `times`. */

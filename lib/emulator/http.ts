@@ -1,5 +1,6 @@
 // HTTP plumbing shared by the emulator's endpoints: reading form or JSON bodies and writing answers.
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { htmlSecurityHeaders } from './pages';
 
 /** Bodies above this are refused: OAuth requests are a few hundred bytes. */
 const maxBodyBytes = 64 * 1024;
@@ -7,11 +8,8 @@ const maxBodyBytes = 64 * 1024;
 /** @internal Why a body could not be read. */
 export type BodyProblem = 'too-large' | 'malformed';
 
-/**
- * Reads an `application/x-www-form-urlencoded` body (RFC 6749 section 4.1.3), or a JSON object body,
- * into form parameters. Without a body the result is empty.
- */
-export async function readParams(req: IncomingMessage): Promise<URLSearchParams | BodyProblem> {
+/** The body as text, or `'too-large'` past {@link maxBodyBytes}. */
+export async function readBody(req: IncomingMessage): Promise<string | 'too-large'> {
   const chunks: Buffer[] = [];
   let size = 0;
   // Read to the end even when too large: leaving the loop early would destroy the socket before the answer.
@@ -19,10 +17,22 @@ export async function readParams(req: IncomingMessage): Promise<URLSearchParams 
     size += chunk.length;
     if (size <= maxBodyBytes) chunks.push(chunk);
   }
-  if (size > maxBodyBytes) return 'too-large';
-  const text = Buffer.concat(chunks).toString('utf8');
-  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') return new URLSearchParams(text);
+  return size > maxBodyBytes ? 'too-large' : Buffer.concat(chunks).toString('utf8');
+}
+
+/** The media type of the request's body, lower-cased, without parameters. */
+export function contentType(req: IncomingMessage): string {
+  return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/**
+ * Reads an `application/x-www-form-urlencoded` body (RFC 6749 section 4.1.3), or a JSON object body,
+ * into form parameters. Without a body the result is empty.
+ */
+export async function readParams(req: IncomingMessage): Promise<URLSearchParams | BodyProblem> {
+  const text = await readBody(req);
+  if (text === 'too-large') return text;
+  if (contentType(req) !== 'application/json') return new URLSearchParams(text);
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'malformed';
@@ -65,9 +75,13 @@ export function sendJson(
   send(res, status, JSON.stringify(value), { 'Content-Type': 'application/json; charset=utf-8', ...headers });
 }
 
-/** An HTML page. */
+/** An HTML page, which no other site may frame. */
 export function sendHtml(res: ServerResponse, status: number, html: string): void {
-  send(res, status, html, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
+  send(res, status, html, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    ...htmlSecurityHeaders,
+  });
 }
 
 /** A `302 Found` to `location`, with the small body Rails sends. */
@@ -76,5 +90,6 @@ export function redirect(res: ServerResponse, location: string): void {
     Location: location,
     'Content-Type': 'text/html; charset=utf-8',
     'Cache-Control': 'no-store',
+    ...htmlSecurityHeaders,
   });
 }

@@ -16,6 +16,8 @@ interface Failure {
   status: number;
   error: OAuthErrorCode;
   description?: string;
+  /** `false` leaves out `WWW-Authenticate`, as Doorkeeper's revocation refusal does. */
+  challenge?: false;
 }
 
 function failure(status: number, error: OAuthErrorCode, description?: string): Failure {
@@ -24,22 +26,21 @@ function failure(status: number, error: OAuthErrorCode, description?: string): F
 
 /**
  * An OAuth error as Doorkeeper sends it: JSON `{error, error_description}`, `no-store`, and a
- * `WWW-Authenticate` header even on 400. `invalid_client` names the Basic scheme (RFC 6749 5.2).
+ * `WWW-Authenticate` header even on 400, whose scheme is `Bearer` for `invalid_client` too
+ * (eventpop-api.md: Doorkeeper says `Bearer` there, where RFC 6749 5.2 would suggest `Basic`).
  */
 function oauthError(
   res: ServerResponse,
-  { status, error, description = errorDescriptions[error] }: Failure,
+  { status, error, description = errorDescriptions[error], challenge }: Failure,
 ): void {
-  const scheme = error === 'invalid_client' ? 'Basic' : 'Bearer';
-  sendJson(
-    res,
-    status,
-    { error, error_description: description },
-    {
-      ...noStore,
-      'WWW-Authenticate': `${scheme} realm="Doorkeeper", error="${error}", error_description="${description}"`,
-    },
-  );
+  const headers =
+    challenge === false
+      ? noStore
+      : {
+          ...noStore,
+          'WWW-Authenticate': `Bearer realm="Doorkeeper", error="${error}", error_description="${description}"`,
+        };
+  sendJson(res, status, { error, error_description: description }, headers);
 }
 
 /** Decodes an `application/x-www-form-urlencoded` value (RFC 6749 section 2.3.1 for Basic credentials). */
@@ -51,20 +52,28 @@ function formDecode(value: string): string | undefined {
   }
 }
 
+/** Client credentials as a request carries them. */
+interface Credentials {
+  id: string | undefined;
+  secret: string | undefined;
+  /** No client authentication at all: no Basic header, no `client_id`, no `client_secret`. */
+  none: boolean;
+}
+
 /** The credentials a request carries: HTTP Basic first, as Doorkeeper reads them, else the body. */
-function credentials(
-  req: IncomingMessage,
-  params: URLSearchParams,
-): { id: string | undefined; secret: string | undefined } {
+function credentials(req: IncomingMessage, params: URLSearchParams): Credentials {
   const header = req.headers.authorization;
   const match = header === undefined ? null : /^Basic\s+(\S+)\s*$/i.exec(header);
   if (match?.[1] !== undefined) {
     const decoded = Buffer.from(match[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
-    if (colon < 0) return { id: undefined, secret: undefined };
-    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+    if (colon < 0) return { id: undefined, secret: undefined, none: false };
+    const id = formDecode(decoded.slice(0, colon));
+    return { id, secret: formDecode(decoded.slice(colon + 1)), none: false };
   }
-  return { id: params.get('client_id') ?? undefined, secret: params.get('client_secret') ?? undefined };
+  const id = params.get('client_id') || undefined;
+  const secret = params.get('client_secret') || undefined;
+  return { id, secret, none: id === undefined && secret === undefined };
 }
 
 /**
@@ -72,12 +81,10 @@ function credentials(
  * public one may send its id alone unless `requireSecret`. A sent secret must always match.
  */
 function authenticateClient(
-  req: IncomingMessage,
-  params: URLSearchParams,
+  { id, secret }: Credentials,
   store: Store,
   requireSecret: boolean,
 ): EmulatorClient | undefined {
-  const { id, secret } = credentials(req, params);
   const client = id === undefined ? undefined : store.clients.get(id);
   if (client === undefined) return undefined;
   if (secret === undefined || secret === '') {
@@ -123,8 +130,11 @@ function authorizationCodeGrant(
   }
   if (redirectUri && redirectUri !== grant.redirectUri) return failure(400, 'invalid_grant');
 
+  const verifier = params.get('code_verifier');
+  // No PKCE downgrade (RFC 9700 section 2.1.1): a verifier for a code issued without a challenge
+  // means the authorize step lost its challenge on the way, and Doorkeeper refuses it.
+  if (grant.codeChallenge === undefined && verifier) return failure(400, 'invalid_grant');
   if (grant.codeChallenge !== undefined && grant.codeChallengeMethod !== undefined) {
-    const verifier = params.get('code_verifier');
     if (!verifier) return failure(400, 'invalid_request', missingParam('code_verifier'));
     // A wrong verifier leaves the code usable, as Doorkeeper only revokes a grant on success.
     if (!verifierMatches(verifier, grant.codeChallenge, grant.codeChallengeMethod)) {
@@ -167,7 +177,7 @@ function refreshTokenGrant(
     userId: old.userId,
     scopes,
     withRefresh: true,
-    previousRefreshToken: refreshToken,
+    previous: old,
   });
 }
 
@@ -210,7 +220,13 @@ function token(
   if (!grantType) return failure(400, 'invalid_request', missingParam('grant_type'));
   log.grantType = grantType;
   if (!isGrantType(grantType)) return failure(400, 'unsupported_grant_type');
-  const client = authenticateClient(req, params, store, grantType === 'client_credentials');
+  const sent = credentials(req, params);
+  // Doorkeeper takes a refresh with no client authentication at all for a public client's, and the
+  // refresh token, issued to a confidential client, is then not this client's: invalid_grant.
+  if (grantType === 'refresh_token' && sent.none) {
+    return failure(400, 'invalid_grant');
+  }
+  const client = authenticateClient(sent, store, grantType === 'client_credentials');
   if (client === undefined) return failure(401, 'invalid_client');
   return grants[grantType](params, client, store);
 }
@@ -228,23 +244,30 @@ export async function handleToken(
   else sendToken(res, result, store);
 }
 
+/** Doorkeeper's refusal of a revocation it will not do: 403, and no `WWW-Authenticate`. */
+const notYours: Failure = {
+  ...failure(403, 'unauthorized_client', 'You are not authorized to revoke this token'),
+  challenge: false,
+};
+
 function revoke(params: URLSearchParams, req: IncomingMessage, store: Store): Failure | undefined {
-  const client = authenticateClient(req, params, store, false);
+  const sent = credentials(req, params);
+  if (sent.none) return notYours;
+  const client = authenticateClient(sent, store, false);
   if (client === undefined) return failure(401, 'invalid_client');
   const token = params.get('token');
   if (!token) return failure(400, 'invalid_request', missingParam('token'));
   const record = store.findByAccess(token) ?? store.findByRefresh(token);
   if (record === undefined) return undefined;
-  if (record.clientId !== client.clientId) {
-    return failure(403, 'unauthorized_client', 'You are not authorized to revoke this token');
-  }
+  if (record.clientId !== client.clientId) return notYours;
   store.revoke(record);
   return undefined;
 }
 
 /**
  * `POST /oauth/revoke` (RFC 7009): revokes an access or refresh token, and with it its pair. An
- * unknown token is a success; another client's token is Doorkeeper's `403 unauthorized_client`.
+ * unknown token is a success. A request without client authentication, or for another client's
+ * token, is Doorkeeper's `403 unauthorized_client` (a JSON body, no `WWW-Authenticate`).
  */
 export async function handleRevoke(req: IncomingMessage, res: ServerResponse, store: Store): Promise<void> {
   const params = await readForm(req);

@@ -1,6 +1,9 @@
 // The emulator's options: their types, defaults and validation, in one place.
+
+import { isIP } from 'node:net';
+import { hostName } from './hosts';
 import { defaultClient, defaultUsers } from './seed';
-import type { EmulatorClient, EmulatorUser, StoreLifetimes } from './store';
+import type { EmulatorClient, EmulatorUser, StoreLifetimes, StoreLimits } from './store';
 
 /** Options of {@link createEmulator}. Every field is optional. */
 export interface EmulatorOptions {
@@ -28,6 +31,32 @@ export interface EmulatorOptions {
   /** How many recent requests `emu.requests` keeps; default 1000, `0` keeps none (counts still count). */
   requestLogSize?: number;
   /**
+   * Most authorization codes not yet exchanged, and most consent pages not yet answered, that the
+   * emulator holds (each); default 1000. When full, the oldest is forgotten to make room, so a flood
+   * of consent POSTs cannot grow its memory.
+   */
+  maxCodes?: number;
+  /**
+   * Most tokens the emulator holds (an access token and its refresh token count once; revoked and
+   * expired ones it still remembers count too); default 10000. When full, the oldest is forgotten
+   * (it then answers as unknown: `401` "is invalid", `400 invalid_grant`).
+   */
+  maxTokens?: number;
+  /**
+   * Host names the emulator answers to besides its own, e.g. `['emulator']` for docker-compose's
+   * `http://emulator:4000`. It always answers requests whose `Host` is `localhost` (or a name
+   * under `.localhost`), an IP address, or the `host` it binds; any other `Host` gets `403`, so a
+   * web page cannot reach it through DNS rebinding (a name of the attacker's that resolves to
+   * 127.0.0.1). Names only, no port: any port is accepted. Case does not matter.
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * Serve the control routes under `/_emulator/` (faults and the request log, as JSON) so that
+   * another process can inject faults: see the README's "Faults from another process". Off by
+   * default; only clients on a loopback address may use them.
+   */
+  control?: boolean;
+  /**
    * Serve HTTPS with this private key and certificate (PEM): `emu.url` is then
    * `https://127.0.0.1:<port>` and `emu.server` a `node:https` server. Clients must trust the
    * certificate, e.g. the strategy's `agent: new https.Agent({ ca: cert })`.
@@ -51,6 +80,10 @@ export interface ResolvedOptions {
   profileRateLimit: number;
   lifetimes: StoreLifetimes;
   requestLogSize: number;
+  limits: StoreLimits;
+  /** Lower-cased host names answered besides loopback names and IP addresses. */
+  allowedHosts: ReadonlySet<string>;
+  control: boolean;
   tls: Readonly<EmulatorTLSOptions> | undefined;
 }
 
@@ -63,6 +96,28 @@ function positive(value: number | undefined, option: string, fallback: number): 
   if (!(typeof value === 'number' && Number.isFinite(value) && value > 0))
     fail(option, 'a positive number of seconds');
   return value;
+}
+
+function count(value: number | undefined, option: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(Number.isSafeInteger(value) && value > 0)) fail(option, 'a positive integer');
+  return value;
+}
+
+function checkAllowedHosts(value: readonly string[] | undefined, bindHost: string): Set<string> {
+  if (value !== undefined && !Array.isArray(value)) fail('allowedHosts', 'an array of host names');
+  const hosts = new Set<string>();
+  const bound = hostName(bindHost);
+  if (bound !== undefined) hosts.add(bound);
+  for (const [i, name] of (value ?? []).entries()) {
+    // IP addresses are always answered (they cannot be rebound), so listing one changes nothing.
+    if (typeof name === 'string' && isIP(name) !== 0) continue;
+    const host = typeof name === 'string' ? hostName(name) : undefined;
+    if (host === undefined)
+      fail(`allowedHosts[${i}]`, 'a host name without scheme, port or path, e.g. "emulator"');
+    hosts.add(host);
+  }
+  return hosts;
 }
 
 function checkClient(c: EmulatorClient, i: number, seen: Set<string>): EmulatorClient {
@@ -122,6 +177,8 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
   const requestLogSize = options.requestLogSize ?? 1000;
   if (!(Number.isInteger(requestLogSize) && requestLogSize >= 0)) fail('requestLogSize', 'an integer >= 0');
 
+  if (options.control !== undefined && typeof options.control !== 'boolean') fail('control', 'a boolean');
+
   let tls: EmulatorTLSOptions | undefined;
   if (options.tls !== undefined) {
     const { key, cert } = options.tls ?? {};
@@ -140,6 +197,12 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     autoApproveUserId,
     profileRateLimit,
     requestLogSize,
+    limits: {
+      maxCodes: count(options.maxCodes, 'maxCodes', 1000),
+      maxTokens: count(options.maxTokens, 'maxTokens', 10_000),
+    },
+    allowedHosts: checkAllowedHosts(options.allowedHosts, host),
+    control: options.control ?? false,
     lifetimes: {
       codeTTL: positive(options.codeTTL, 'codeTTL', 600),
       tokenTTL: positive(options.tokenTTL, 'tokenTTL', 7200),

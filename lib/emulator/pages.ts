@@ -1,4 +1,6 @@
 // The emulator's HTML: the sign-in-and-consent page and the authorization error page.
+import { createHash } from 'node:crypto';
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { EmulatorClient, EmulatorUser, Scope } from './store';
 
 /** Escapes text for HTML element content and double-quoted attributes. */
@@ -33,6 +35,16 @@ button[value=deny]{background:#fff;color:#e8314a}
 code{word-break:break-all}
 @media (max-width:30rem){main{margin:0;border-radius:0;min-height:100vh}}`;
 
+/**
+ * @internal Headers for every HTML answer: no site may frame the consent page (clickjacking on
+ * Allow), and the page may load nothing but its own inline style, allowed by its hash.
+ */
+export const htmlSecurityHeaders: Readonly<OutgoingHttpHeaders> = Object.freeze({
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': `default-src 'none'; style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'; frame-ancestors 'none'; base-uri 'none'`,
+  'X-Content-Type-Options': 'nosniff',
+});
+
 function layout(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
@@ -61,7 +73,7 @@ function userLabel(user: EmulatorUser): string {
 /**
  * The page a user sees at `GET /oauth/authorize`: which app asks, for what, a choice of seeded users
  * (standing in for Eventpop's email-and-password sign-in), and Allow / Deny. The form posts back
- * every parameter of the request as hidden fields.
+ * every parameter of the request as hidden fields, with the page's one-time `authenticity_token`.
  */
 export function consentPage(
   client: EmulatorClient,
@@ -101,12 +113,34 @@ ${userItems}
   );
 }
 
-/** Doorkeeper's error page: the error code and its description; the browser stays at the provider. */
-export function errorPage(error: string, description: string): string {
+/** @internal A redirect URI the client does not have, and the ones it has. */
+export interface RedirectUriMismatch {
+  readonly sent: string;
+  readonly clientName: string;
+  readonly registered: readonly string[];
+}
+
+const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
+
+/** Says what was sent, what is registered and how to register another: this is a development tool. */
+function mismatchHelp({ sent, clientName, registered }: RedirectUriMismatch): string {
+  const items = registered.map((uri) => `<li>${code(uri)}</li>`).join('\n');
+  return `<p>The application sent the redirect URI ${code(sent)}, which ${escapeHtml(clientName)} does not have. Its registered redirect URIs:</p>
+<ul>
+${items}
+</ul>
+<p>They must match exactly, scheme, host, port and path: <code>localhost</code> and <code>127.0.0.1</code> are different hosts. To register this one, start the emulator with ${code(`--redirect-uri ${sent}`)} (repeat the flag for several), or add it to the client's <code>redirectUris</code> in <code>createEmulator</code>.</p>`;
+}
+
+/**
+ * Doorkeeper's error page: the error code and its description; the browser stays at the provider.
+ * For an unregistered redirect URI it also names the one sent and the client's registered ones.
+ */
+export function errorPage(error: string, description: string, mismatch?: RedirectUriMismatch): string {
   return layout(
     'An error has occurred',
     `<h1>An error has occurred</h1>
 <p class="error"><code>${escapeHtml(error)}</code></p>
-<p>${escapeHtml(description)}</p>`,
+<p>${escapeHtml(description)}</p>${mismatch === undefined ? '' : `\n${mismatchHelp(mismatch)}`}`,
   );
 }

@@ -5,8 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { handleMe } from './api';
 import { decideAuthorize, showAuthorize } from './authorize';
 import { handleAvatar, parseAvatarPath, requestOrigin } from './avatars';
+import { type ControlTarget, controlPrefix, handleControl } from './control';
 import { answerWithFault, type Endpoint, type Fault, type FaultKind, FaultQueue } from './faults';
-import { sendJson } from './http';
+import { hostRefusal, isAllowedHost } from './hosts';
+import { send, sendJson } from './http';
 import { handleRevoke, handleToken } from './oauth';
 import { type EmulatorOptions, resolveOptions } from './options';
 import { type EmulatorClient, type EmulatorStats, type EmulatorUser, Store } from './store';
@@ -63,7 +65,7 @@ export interface Emulator {
   advanceTime(seconds: number): void;
   /** The emulator's clock, in milliseconds since the epoch. */
   now(): number;
-  /** Counts of live codes and tokens, after pruning what expired. */
+  /** Counts of live codes, consent forms and tokens, after pruning what expired. */
   stats(): EmulatorStats;
   /** Stops listening and destroys every open socket, hung ones included. */
   close(): Promise<void>;
@@ -99,7 +101,7 @@ const sweepEveryMs = 30_000;
  */
 export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const opts = resolveOptions(options);
-  const store = new Store(opts.clients, opts.users, opts.lifetimes);
+  const store = new Store(opts.clients, opts.users, opts.lifetimes, opts.limits);
   const faults = new FaultQueue();
   const timers = new Set<NodeJS.Timeout>();
   let log: RequestLogEntry[] = [];
@@ -145,11 +147,32 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     sendJson(res, 404, { status: 404, error: 'Not Found' });
   }
 
+  const control: ControlTarget | undefined = opts.control
+    ? {
+        faults,
+        requests: () => ({ counts, requests: log }),
+        clearRequests,
+      }
+    : undefined;
+
+  function clearRequests(): void {
+    log = [];
+    counts = emptyCounts();
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { host } = req.headers;
+    if (!isAllowedHost(host, opts.allowedHosts)) {
+      req.resume();
+      send(res, 403, hostRefusal(host ?? ''), { 'Content-Type': 'text/plain; charset=utf-8' });
+      return;
+    }
     const raw = req.url ?? '/';
     const q = raw.indexOf('?');
     const path = q < 0 ? raw : raw.slice(0, q);
     const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+    // Control requests are the test talking to the emulator, not traffic to Eventpop: not logged.
+    if (path.startsWith(controlPrefix)) return handleControl(req, res, path, query, control);
     const endpoint = Object.hasOwn(routes, path) ? routes[path] : undefined;
     const entry: { -readonly [K in keyof RequestLogEntry]: RequestLogEntry[K] } = {
       endpoint,
@@ -216,10 +239,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     },
     inject: (endpoint, fault) => faults.add(endpoint, fault),
     clearFaults: (endpoint) => faults.clear(endpoint),
-    clearRequests: () => {
-      log = [];
-      counts = emptyCounts();
-    },
+    clearRequests,
     expireToken: (accessToken) => store.expireAccessToken(accessToken),
     advanceTime: (seconds) => {
       if (!(typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0)) {

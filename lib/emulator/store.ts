@@ -83,6 +83,11 @@ export interface TokenRecord {
   revokedAt: number | undefined;
   /** Set on a refreshed token until its first use, which revokes the token it replaced. */
   previousRefreshToken: string | undefined;
+  /**
+   * The access token of the pair last issued from this refresh token, while that pair was never
+   * used: a replay of this refresh token replaces it (see {@link Store.issueToken}).
+   */
+  successor: string | undefined;
   /** Start of the current `/api/public/me` rate-limit window and the requests counted in it. */
   rateWindowStart: number;
   rateCount: number;
@@ -98,11 +103,26 @@ export interface StoreLifetimes {
   refreshTokenTTL: number;
 }
 
-/** How many codes and tokens the emulator holds, to check that it prunes. */
+/** @internal How many of each the store holds at most; the oldest goes first to make room. */
+export interface StoreLimits {
+  /** Live authorization codes, and consent forms waiting for an answer (each kind up to this). */
+  maxCodes: number;
+  /** Issued tokens (an access token with its refresh token counts once), revoked ones included. */
+  maxTokens: number;
+}
+
+/** How many codes, consent forms and tokens the emulator holds, to check that it prunes. */
 export interface EmulatorStats {
+  /** Authorization codes not yet exchanged (at most `maxCodes`). */
   codes: number;
+  /** Consent pages shown and not yet answered (at most `maxCodes`). */
+  consents: number;
+  /** Token pairs and app tokens it still knows, revoked and expired ones included (at most `maxTokens`). */
   tokens: number;
 }
+
+/** How long a consent page's form can be answered: a person may leave the tab open a while. */
+const consentTTLms = 60 * 60 * 1000;
 
 /** A random 64-hex string (256 bits), the shape of Eventpop's codes and tokens. */
 export function randomToken(): string {
@@ -116,11 +136,21 @@ export function secretsEqual(a: string, b: string): boolean {
   return timingSafeEqual(ha, hb);
 }
 
+/** Makes room for one more entry: deletes the oldest ones (a `Map` iterates in insertion order). */
+function makeRoom<K, V>(map: Map<K, V>, max: number, forget: (key: K, value: V) => void): void {
+  for (const [key, value] of map) {
+    if (map.size < max) return;
+    forget(key, value);
+  }
+}
+
 /** @internal The emulator's state; every time is read from its own clock so tests can move it. */
 export class Store {
   readonly clients = new Map<string, EmulatorClient>();
   readonly users = new Map<number, EmulatorUser>();
   private readonly codes = new Map<string, CodeGrant>();
+  /** Consent forms shown: their one-time token -> the request they were shown for, and until when. */
+  private readonly consents = new Map<string, { request: string; expiresAt: number }>();
   private readonly byAccess = new Map<string, TokenRecord>();
   private readonly byRefresh = new Map<string, TokenRecord>();
   private offsetMs = 0;
@@ -129,6 +159,7 @@ export class Store {
     clients: readonly EmulatorClient[],
     users: readonly EmulatorUser[],
     readonly lifetimes: StoreLifetimes,
+    private readonly limits: StoreLimits,
   ) {
     for (const c of clients) this.clients.set(c.clientId, c);
     for (const u of users) this.users.set(u.id, u);
@@ -147,6 +178,7 @@ export class Store {
 
   issueCode(grant: Omit<CodeGrant, 'expiresAt'>): string {
     const code = randomToken();
+    makeRoom(this.codes, this.limits.maxCodes, (key) => this.codes.delete(key));
     this.codes.set(code, { ...grant, expiresAt: this.now() + this.lifetimes.codeTTL * 1000 });
     return code;
   }
@@ -170,13 +202,45 @@ export class Store {
     this.codes.delete(code);
   }
 
+  /**
+   * A one-time token for a consent form shown for `request` (the form's parameters, serialized), so
+   * that only a form this emulator served can be answered (a cross-site POST cannot read one).
+   */
+  issueConsent(request: string): string {
+    const token = randomToken();
+    makeRoom(this.consents, this.limits.maxCodes, (key) => this.consents.delete(key));
+    this.consents.set(token, { request, expiresAt: this.now() + consentTTLms });
+    return token;
+  }
+
+  /** Whether `token` is a live consent token issued for `request`; a match uses it up. */
+  takeConsent(token: string, request: string): boolean {
+    const consent = this.consents.get(token);
+    if (consent === undefined || consent.expiresAt <= this.now() || consent.request !== request) return false;
+    this.consents.delete(token);
+    return true;
+  }
+
+  /**
+   * Issues a token (with a refresh token when `withRefresh`). When it replaces `previous` (a
+   * refresh), `previous` keeps working until the new pair is first used (eventpop-api.md), and a
+   * refresh token has at most one such never-used successor: refreshing `previous` again forgets
+   * the pair its last refresh issued if that pair was never used, so replaying one refresh token
+   * leaves one live pair, not one per replay.
+   */
   issueToken(fields: {
     clientId: string;
     userId: number | undefined;
     scopes: readonly Scope[];
     withRefresh: boolean;
-    previousRefreshToken?: string;
+    previous?: TokenRecord;
   }): TokenRecord {
+    const { previous } = fields;
+    if (previous?.successor !== undefined) {
+      const unused = this.byAccess.get(previous.successor);
+      if (unused?.previousRefreshToken !== undefined) this.forget(unused);
+    }
+    makeRoom(this.byAccess, this.limits.maxTokens, (_, record) => this.forget(record));
     const now = this.now();
     const record: TokenRecord = {
       accessToken: randomToken(),
@@ -187,12 +251,14 @@ export class Store {
       createdAt: now,
       expiresAt: now + this.lifetimes.tokenTTL * 1000,
       revokedAt: undefined,
-      previousRefreshToken: fields.previousRefreshToken,
+      previousRefreshToken: previous?.refreshToken,
+      successor: undefined,
       rateWindowStart: 0,
       rateCount: 0,
     };
     this.byAccess.set(record.accessToken, record);
     if (record.refreshToken !== undefined) this.byRefresh.set(record.refreshToken, record);
+    if (previous !== undefined) previous.successor = record.accessToken;
     return record;
   }
 
@@ -245,21 +311,25 @@ export class Store {
   sweep(): void {
     const now = this.now();
     for (const [code, grant] of this.codes) if (grant.expiresAt <= now) this.codes.delete(code);
-    for (const [token, record] of this.byAccess) {
+    for (const [token, consent] of this.consents) if (consent.expiresAt <= now) this.consents.delete(token);
+    for (const record of this.byAccess.values()) {
       const accessDead = record.expiresAt <= now && record.createdAt + this.lifetimes.tokenTTL * 1000 <= now;
       const refreshDead =
         record.refreshToken === undefined ||
         record.revokedAt !== undefined ||
         this.refreshExpiresAt(record) <= now;
-      if (accessDead && refreshDead) {
-        this.byAccess.delete(token);
-        if (record.refreshToken !== undefined) this.byRefresh.delete(record.refreshToken);
-      }
+      if (accessDead && refreshDead) this.forget(record);
     }
   }
 
   stats(): EmulatorStats {
-    return { codes: this.codes.size, tokens: this.byAccess.size };
+    return { codes: this.codes.size, consents: this.consents.size, tokens: this.byAccess.size };
+  }
+
+  /** Drops a token and its refresh token: from now on both are unknown. */
+  private forget(record: TokenRecord): void {
+    this.byAccess.delete(record.accessToken);
+    if (record.refreshToken !== undefined) this.byRefresh.delete(record.refreshToken);
   }
 
   private refreshExpiresAt(record: TokenRecord): number {

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import type { DemoOptions } from '../../examples/express/app.mjs' with { 'resolution-mode': 'import' };
 import { createEmulator, type Emulator, type EmulatorOptions, type EmulatorUser } from '../../lib/emulator';
+import { consentFields, unescapeHtml } from '../fixtures/emulator/client';
 import type { HttpBrowser, Page } from './cookie-jar';
 
 /** The demo's client at the emulator; the secret must never show up on a page or in a log. */
@@ -92,26 +93,6 @@ export async function startDemo(
       await Promise.all([closed, emu.close()]);
     },
   };
-}
-
-function unescapeHtml(text: string): string {
-  return text
-    .replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)))
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-}
-
-/** The hidden fields of the emulator's consent form. */
-export function consentFields(html: string): URLSearchParams {
-  const form = new URLSearchParams();
-  for (const [, name = '', value = ''] of html.matchAll(
-    /<input type="hidden" name="([^"]*)" value="([^"]*)">/g,
-  )) {
-    form.set(unescapeHtml(name), unescapeHtml(value));
-  }
-  return form;
 }
 
 /** The text content of the element with this id on a demo page, unescaped, or `undefined`. */

@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { createEmulator, type Emulator, type Fault } from '../../lib/emulator';
+import { consentFields } from '../fixtures/emulator/client';
 import { HttpBrowser, type Page } from '../helpers/cookie-jar';
 import type { LoginErrorBody, SessionUser, StartApp } from './app-kit';
 
@@ -26,19 +27,6 @@ export class Browser {
   postForm(url: string, form: URLSearchParams): Promise<Page> {
     return this.http.open(url, { form, follow: false });
   }
-}
-
-/** Reads the hidden fields of the emulator's consent form. */
-function hiddenFields(html: string): URLSearchParams {
-  const form = new URLSearchParams();
-  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)) {
-    form.set(unescapeHtml(name ?? ''), unescapeHtml(value ?? ''));
-  }
-  return form;
-}
-
-function unescapeHtml(text: string): string {
-  return text.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
 }
 
 /** A server listening on 127.0.0.1 port 0, with no handler yet, and its base URL. */
@@ -124,7 +112,7 @@ export async function login(
   expect(start.location).to.match(new RegExp(`^${interop.emu.url}/oauth/authorize\\?`));
   const consent = await browser.get(start.location ?? '');
   expect(consent.status, 'the emulator shows its consent page').to.equal(200);
-  const form = hiddenFields(consent.body);
+  const form = consentFields(consent.body);
   form.set('user_id', String(interop.emu.users[0]?.id));
   form.set('decision', decision);
   const back = await browser.postForm(`${interop.emu.url}/oauth/authorize`, form);
