@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import { isLoopback } from '../lib/emulator/control';
 import { createEmulator, type Emulator } from '../lib/emulator/index';
-import { exchange, get, login, me, rejection } from './fixtures/emulator/client';
+import { exchange, get, login, me, optionsRefusal } from './fixtures/emulator/client';
 
 /** A JSON request to a control route; resolves with the status and the parsed body. */
 async function control(
@@ -165,7 +165,7 @@ describe('emulator: control routes off', () => {
   });
 
   it('refuses a control option that is not a boolean', async () => {
-    const error = await rejection(createEmulator({ control: 'yes' as never }));
+    const error = await optionsRefusal({ control: 'yes' as never });
     expect(error.message).to.include('`control`');
   });
 });

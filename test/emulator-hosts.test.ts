@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { expect } from 'chai';
 import { createEmulator, type Emulator } from '../lib/emulator/index';
 import { resolveOptions } from '../lib/emulator/options';
-import { rejection } from './fixtures/emulator/client';
+import { optionsRefusal } from './fixtures/emulator/client';
 
 /** A GET with this `Host` header (fetch cannot set one); resolves with the status, type and body. */
 function getWithHost(
@@ -98,7 +98,7 @@ describe('emulator: allowedHosts option', () => {
 
   for (const bad of ['http://emulator', 'emulator:4000', 'emulator/x', '', 'a b']) {
     it(`refuses ${JSON.stringify(bad)} with a TypeError naming allowedHosts[0]`, async () => {
-      const error = await rejection(createEmulator({ allowedHosts: [bad] }));
+      const error = await optionsRefusal({ allowedHosts: [bad] });
       expect(error).to.be.instanceOf(TypeError);
       expect(error.message).to.include('allowedHosts[0]');
     });

@@ -6,10 +6,10 @@ import {
   consentFields,
   exchange,
   me,
+  optionsRefusal,
   pipeline,
   rawGet,
   rawPost,
-  rejection,
 } from './fixtures/emulator/client';
 
 const authorizePath = `/oauth/authorize?${new URLSearchParams(authorizeParams())}`;
@@ -110,7 +110,7 @@ describe('emulator: memory limits', () => {
   ];
   for (const [what, options] of invalid) {
     it(`refuses ${what} with a TypeError naming the option`, async () => {
-      const error = await rejection(createEmulator(options));
+      const error = await optionsRefusal(options);
       expect(error).to.be.instanceOf(TypeError);
       expect(error.message).to.match(/`max(Codes|Tokens)` must be a positive integer/);
     });

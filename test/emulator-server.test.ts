@@ -7,7 +7,16 @@ import {
   type Emulator,
   type EmulatorOptions,
 } from '../lib/emulator/index';
-import { code, consentFields, get, login, me, refresh, rejection, within } from './fixtures/emulator/client';
+import {
+  code,
+  consentFields,
+  get,
+  login,
+  me,
+  optionsRefusal,
+  refresh,
+  within,
+} from './fixtures/emulator/client';
 
 describe('emulator: createEmulator', () => {
   it('binds 127.0.0.1 on a free port and reports its URL', async () => {
@@ -96,7 +105,7 @@ describe('emulator: createEmulator', () => {
   ];
   for (const [what, options, message] of invalid) {
     it(`refuses ${what} with a TypeError naming the option`, async () => {
-      const error = await rejection(createEmulator(options));
+      const error = await optionsRefusal(options);
       expect(error).to.be.instanceOf(TypeError);
       expect(error.message).to.match(message);
     });
@@ -105,7 +114,7 @@ describe('emulator: createEmulator', () => {
   it('rejects when the port is taken', async () => {
     const first = await createEmulator();
     try {
-      const error = await rejection(createEmulator({ port: first.port }));
+      const error = await optionsRefusal({ port: first.port });
       expect((error as NodeJS.ErrnoException).code).to.equal('EADDRINUSE');
     } finally {
       await first.close();

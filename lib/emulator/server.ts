@@ -49,7 +49,10 @@ export interface Emulator {
   readonly clients: readonly EmulatorClient[];
   /** The users, in sign-in page order. */
   readonly users: readonly EmulatorUser[];
-  /** The most recent requests (up to `requestLogSize`), oldest first. */
+  /**
+   * The most recent requests (up to `requestLogSize`), oldest first. Requests refused for their
+   * `Host` and requests to the control routes are not in it.
+   */
   readonly requests: readonly RequestLogEntry[];
   /** Requests per endpoint since start or `clearRequests()`, never capped. */
   readonly counts: Readonly<Record<Endpoint, number>>;
@@ -86,7 +89,8 @@ const sweepEveryMs = 30_000;
 
 /**
  * Starts a local Eventpop: the OAuth 2.0 authorization and token endpoints of its Doorkeeper server,
- * token revocation and `GET /api/public/me`, all in memory, with fault injection for tests.
+ * token revocation and `GET /api/public/me`, all in memory, with fault injection for tests (from
+ * this process with `inject`, from another through the `control` routes).
  *
  * @example
  * ```ts
