@@ -64,7 +64,7 @@ function showError(res: ServerResponse, { error, description, mismatch }: Invali
 /** The name Doorkeeper's (Rails') consent form gives its CSRF token. */
 const consentTokenField = 'authenticity_token';
 
-/** The request parameters a consent form carries, serialized: what its consent token is bound to. */
+/** The request parameters a consent form carries. */
 function forwardedParams(params: URLSearchParams): URLSearchParams {
   const kept = new URLSearchParams();
   for (const name of forwarded) {
@@ -72,6 +72,14 @@ function forwardedParams(params: URLSearchParams): URLSearchParams {
     if (value !== null) kept.set(name, value);
   }
   return kept;
+}
+
+/**
+ * The forwarded parameters as the consent token is bound to them. Line breaks are compared as
+ * `\n`: a browser submits a hidden field's LF as CRLF (HTML's form-submission newline rule).
+ */
+function boundRequest(forwardedOnly: URLSearchParams): string {
+  return forwardedOnly.toString().replace(/%0D%0A|%0D/g, '%0A');
 }
 
 /**
@@ -164,7 +172,7 @@ export function showAuthorize(res: ServerResponse, query: URLSearchParams, ctx: 
     return;
   }
   const hidden = forwardedParams(query);
-  hidden.set(consentTokenField, ctx.store.issueConsent(hidden.toString()));
+  hidden.set(consentTokenField, ctx.store.issueConsent(boundRequest(hidden)));
   sendHtml(res, 200, consentPage(request.client, request.scopes, ctx.store.users.values(), hidden));
 }
 
@@ -190,7 +198,7 @@ export async function decideAuthorize(
     return;
   }
   const consentToken = params.get(consentTokenField) ?? '';
-  if (!ctx.store.takeConsent(consentToken, forwardedParams(params).toString())) {
+  if (!ctx.store.takeConsent(consentToken, boundRequest(forwardedParams(params)))) {
     showError(res, staleConsent, 403);
     return;
   }
