@@ -168,7 +168,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     const { host } = req.headers;
     if (!isAllowedHost(host, opts.allowedHosts)) {
       req.resume();
-      send(res, 403, hostRefusal(host ?? ''), { 'Content-Type': 'text/plain; charset=utf-8' });
+      send(res, 403, hostRefusal(host ?? ''), {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'X-Content-Type-Options': 'nosniff',
+      });
       return;
     }
     const raw = req.url ?? '/';
