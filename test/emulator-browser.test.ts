@@ -3,9 +3,10 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createEmulator, type Emulator } from '../lib/emulator/index';
 import { authorizeParams } from './fixtures/emulator/client';
+import { launchChromium } from './helpers/chromium';
 
 describe('emulator: the consent page in a real browser (headless Chromium)', () => {
   let emu: Emulator;
@@ -25,19 +26,7 @@ describe('emulator: the consent page in a real browser (headless Chromium)', () 
     framer.listen(0, '127.0.0.1');
     await once(framer, 'listening');
     framerURL = `http://127.0.0.1:${(framer.address() as AddressInfo).port}/`;
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      timeout: 15_000,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

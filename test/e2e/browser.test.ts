@@ -1,11 +1,11 @@
 // End to end in headless Chromium: the demo app's home, Eventpop's (emulated) consent page, the profile and the refusal page.
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { expect } from 'chai';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium';
 import { type RunningDemo, startDemo, TEST_USERS } from '../helpers/demo-app';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOTS = path.resolve(__dirname, '../../screenshots');
 
 describe('the demo app in a real browser (headless Chromium)', () => {
@@ -13,27 +13,9 @@ describe('the demo app in a real browser (headless Chromium)', () => {
   let browser: Browser;
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: install it with \`apt-get install -y chromium\` (CI does).`);
-    }
     mkdirSync(SCREENSHOTS, { recursive: true });
-    [demo, browser] = await Promise.all([
-      startDemo(),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        timeout: 15_000,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--disable-quic',
-        ],
-      }),
-    ]);
+    browser = await launchChromium();
+    demo = await startDemo();
   });
 
   after(async () => {
