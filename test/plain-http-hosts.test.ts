@@ -108,7 +108,8 @@ describe('plain http endpoints', () => {
     let emu: Emulator;
     let agent: http.Agent;
     before(async () => {
-      emu = await createEmulator({ port: 0 });
+      // The emulator answers only Host names it knows (its DNS-rebinding guard), as `--allowed-host emulator` says.
+      emu = await createEmulator({ port: 0, allowedHosts: ['emulator'] });
       // "emulator" resolves to the emulator's loopback address, as docker-compose's DNS would.
       const lookup: LookupFunction = (_host, options, done) => {
         if ((options as { all?: boolean }).all) done(null, [{ address: '127.0.0.1', family: 4 }]);
