@@ -1,11 +1,9 @@
 // The interop harness: a browser over the shared cookie jar, the emulator and app servers, and the suite every framework passes.
-import { once } from 'node:events';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { createEmulator, type Emulator, type Fault } from '../../lib/emulator';
 import { consentFields } from '../fixtures/emulator/client';
 import { HttpBrowser, type Page } from '../helpers/cookie-jar';
+import { closeServer, listeningServer } from '../helpers/listening';
 import type { LoginErrorBody, SessionUser, StartApp } from './app-kit';
 
 const CLIENT_ID = 'interop-client';
@@ -27,23 +25,6 @@ export class Browser {
   postForm(url: string, form: URLSearchParams): Promise<Page> {
     return this.http.open(url, { form, follow: false });
   }
-}
-
-/** A server listening on 127.0.0.1 port 0, with no handler yet, and its base URL. */
-export async function listeningServer(): Promise<{ server: http.Server; url: string }> {
-  const server = http.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-/** Closes a server and every connection still open on it (keep-alive ones included). */
-export async function closeServer(server: http.Server): Promise<void> {
-  if (!server.listening) return;
-  const closed = once(server, 'close');
-  server.close();
-  server.closeAllConnections();
-  await closed;
 }
 
 /** A running app under test and the emulator it signs in with. */
