@@ -3,6 +3,7 @@ import type { Express } from 'express';
 import type { Store } from 'express-session';
 import type { PassportStatic } from 'passport';
 import type { Strategy } from '../../dist/index.mjs';
+import type { BoundedMemoryStore } from './memory-store.mjs';
 
 /** Options of {@link createApp}. */
 export interface DemoOptions {
@@ -12,15 +13,24 @@ export interface DemoOptions {
   callbackURL: string;
   /** Eventpop's base URL; default production. The emulator's `emu.url` for local runs. */
   baseURL?: string;
-  /** A shared session store (e.g. connect-redis) for several instances; default express-session's MemoryStore. */
+  /**
+   * A shared session store (e.g. connect-redis) for several instances. Default: a
+   * {@link BoundedMemoryStore} of this app's own (sessions expire, at most 10,000 at a time).
+   */
   sessionStore?: Store;
   /** Signs the session cookie; must be the same on every instance. Default: random per app. */
   sessionSecret?: string;
-  /** PKCE (S256) on the authorization request. Default false. */
+  /** PKCE (S256) on the authorization request. Default: the strategy's default. `false` opts out. */
   pkce?: boolean;
   /** Milliseconds allowed for each request to Eventpop (the strategy's `timeout`). */
   timeout?: number;
-  /** Where errors and rejected sign-ins are logged; default `console`. */
+  /**
+   * Express's `trust proxy` setting, for a TLS-terminating proxy in front of the app: the number
+   * of proxies (`1`), their addresses (`'loopback'`, `'10.0.0.0/8'`) or `true`. With it,
+   * `X-Forwarded-Proto: https` makes the session cookie `Secure`. Default: unset (no proxy trusted).
+   */
+  trustProxy?: boolean | number | string;
+  /** Where errors and rejected requests are logged, one JSON object per line; default `console`. */
   logger?: Pick<Console, 'error' | 'warn'>;
 }
 
@@ -44,10 +54,18 @@ export interface Demo {
   refresh: {
     requestNewAccessToken(name: string, refreshToken: string, done: (...args: unknown[]) => void): void;
   };
+  /** The session store in use (the one passed in, or the default {@link BoundedMemoryStore}). */
+  sessionStore: Store;
 }
 
 /** The session cookie's name. */
 export declare const SESSION_COOKIE: string;
+
+/** How long a signed-in session lasts, in milliseconds (8 hours). */
+export declare const SESSION_MAX_AGE_MS: number;
+
+/** How long a session started by `GET /auth/eventpop` lasts before sign-in, in milliseconds (10 minutes). */
+export declare const SIGN_IN_MAX_AGE_MS: number;
 
 /** Builds the demo app (one passport instance and refresh registry per call). */
 export declare function createApp(options: DemoOptions): Demo;

@@ -5,7 +5,10 @@ import session from 'express-session';
 import passportPkg from 'passport';
 import refreshPkg from 'passport-oauth2-refresh';
 import { Strategy as EventpopStrategy, revokeToken } from '../../dist/index.mjs';
+import { csrfToken, forgeryReason } from './csrf.mjs';
 import { describeError } from './describe-error.mjs';
+import { logEvent } from './log.mjs';
+import { BoundedMemoryStore } from './memory-store.mjs';
 import { homePage, layout, problemPage, profilePage, refusedPage } from './views.mjs';
 
 const { Passport } = passportPkg;
@@ -13,6 +16,16 @@ const { AuthTokenRefresh } = refreshPkg;
 
 /** The session cookie's name. */
 export const SESSION_COOKIE = 'eventpop-demo.sid';
+
+/** How long a signed-in session lasts (the cookie's Max-Age and the store's expiry): 8 hours. */
+export const SESSION_MAX_AGE_MS = 8 * 60 * 60 * 1000;
+
+/**
+ * How long a session started by `GET /auth/eventpop` lasts before the user is signed in: 10
+ * minutes, time enough to sign in at Eventpop. It holds only the OAuth state (and PKCE verifier),
+ * and anyone can make one, so it must not live as long as a signed-in session.
+ */
+export const SIGN_IN_MAX_AGE_MS = 10 * 60 * 1000;
 
 /**
  * When the access token expires, in Unix seconds: Eventpop's `created_at` + `expires_in`.
@@ -67,12 +80,16 @@ export function createApp(options) {
     clientSecret,
     callbackURL,
     baseURL,
-    sessionStore,
+    sessionStore = new BoundedMemoryStore(),
     sessionSecret = randomBytes(32).toString('hex'),
-    pkce = false,
+    pkce,
     timeout,
+    trustProxy,
     logger = console,
   } = options;
+  // Eventpop sends the browser back to the callback URL, so that is where the app's cookie and
+  // pages live: the origin that a same-origin form post comes from.
+  const appOrigin = new URL(callbackURL).origin;
 
   const passport = new Passport();
   const strategy = new EventpopStrategy(
@@ -82,8 +99,9 @@ export function createApp(options) {
       callbackURL,
       ...(baseURL === undefined ? {} : { baseURL }),
       ...(timeout === undefined ? {} : { timeout }),
-      pkce,
-      // state: true is the default: the state (and PKCE verifier) is kept in the session.
+      // The strategy's default unless the caller chose; state: true is the default too, and both
+      // the state and the PKCE verifier are kept in the session.
+      ...(pkce === undefined ? {} : { pkce }),
     },
     // Five parameters: passport-oauth2 then passes the token response, which has expires_in.
     (accessToken, refreshToken, params, profile, done) => {
@@ -109,6 +127,9 @@ export function createApp(options) {
 
   const app = express();
   app.disable('x-powered-by');
+  // Behind a TLS-terminating proxy the app sees plain http: with the proxy trusted, req.secure
+  // follows X-Forwarded-Proto, and the session cookie (secure: 'auto') gets its Secure flag.
+  if (trustProxy !== undefined) app.set('trust proxy', trustProxy);
   app.use(securityHeaders(baseURL));
 
   app.get('/healthz', (_req, res) => {
@@ -121,20 +142,46 @@ export function createApp(options) {
       secret: sessionSecret,
       resave: false,
       saveUninitialized: false,
-      ...(sessionStore === undefined ? {} : { store: sessionStore }),
-      // lax: the cookie comes back on Eventpop's redirect to the callback (a top-level GET) but not
-      // on cross-site POSTs, which is what keeps /logout and /refresh from being forged.
-      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto' },
+      store: sessionStore,
+      // lax: the cookie comes back on Eventpop's redirect to the callback (a top-level GET). Lax
+      // does not stop forged POSTs from a sibling subdomain or another port of this host (those are
+      // "same-site"): refuseForgeries below does.
+      cookie: { httpOnly: true, sameSite: 'lax', secure: 'auto', maxAge: SESSION_MAX_AGE_MS },
     }),
   );
   app.use(passport.session());
   app.use(express.urlencoded({ extended: false, limit: '2kb' }));
 
+  /** Every state-changing POST goes through this: see forgeryReason for the three checks. */
+  function refuseForgeries(req, res, next) {
+    const reason = forgeryReason(req, appOrigin);
+    if (reason === undefined) return next();
+    logEvent(logger, 'warn', 'forged_request_refused', {
+      method: req.method,
+      path: req.path,
+      reason,
+      origin: req.get('origin'),
+      fetchSite: req.get('sec-fetch-site'),
+    });
+    res.status(403).send(
+      problemPage({
+        title: 'This form did not come from this app',
+        message:
+          "The app refused a form that was not sent from one of its own pages (or from a page that has since expired). Nothing was changed. Open the app's home page and try again.",
+        kind: 'csrf',
+        code: reason,
+      }),
+    );
+  }
+
   app.get('/', (req, res) => {
-    res.send(homePage(req.user));
+    res.send(homePage(req.user, req.user ? { csrfToken: csrfToken(req) } : {}));
   });
 
-  app.get('/auth/eventpop', passport.authenticate('eventpop'));
+  app.get('/auth/eventpop', (req, res, next) => {
+    if (!req.user) req.session.cookie.maxAge = SIGN_IN_MAX_AGE_MS;
+    passport.authenticate('eventpop')(req, res, next);
+  });
 
   app.get('/auth/eventpop/callback', (req, res, next) => {
     passport.authenticate('eventpop', (err, user, info, status) => {
@@ -149,7 +196,10 @@ export function createApp(options) {
           );
         }
         // A missing or wrong state: this browser did not start this sign-in (or it was replayed).
-        logger.warn(`[demo] sign-in rejected (${status ?? 403}): ${info?.message ?? 'no reason given'}`);
+        logEvent(logger, 'warn', 'sign_in_rejected', {
+          status: status ?? 403,
+          reason: typeof info?.message === 'string' ? info.message : undefined,
+        });
         return res.status(typeof status === 'number' ? status : 403).send(
           problemPage({
             title: "We couldn't verify this sign-in",
@@ -174,10 +224,10 @@ export function createApp(options) {
   app.get('/profile', requireUser, (req, res) => {
     const notice = req.session.notice;
     delete req.session.notice;
-    res.send(profilePage(req.user, { notice }));
+    res.send(profilePage(req.user, { notice, csrfToken: csrfToken(req) }));
   });
 
-  app.post('/refresh', requireUser, (req, res, next) => {
+  app.post('/refresh', requireUser, refuseForgeries, (req, res, next) => {
     const user = req.user;
     if (!user.refreshToken) {
       next(new Error('Eventpop gave this session no refresh token'));
@@ -200,10 +250,16 @@ export function createApp(options) {
     });
   });
 
-  app.post('/logout', async (req, res, next) => {
+  /** Signed out already (or never signed in): nothing to end, no cookie to clear. */
+  function homeIfSignedOut(req, res, next) {
+    if (req.user) next();
+    else res.redirect(303, '/');
+  }
+
+  app.post('/logout', homeIfSignedOut, refuseForgeries, async (req, res, next) => {
     // Sign out at Eventpop too: revoking the access token also revokes its refresh token. A
     // failure is logged, not shown: the user still leaves this app.
-    const accessToken = req.user?.accessToken;
+    const accessToken = req.user.accessToken;
     if (accessToken) {
       const client = {
         clientID,
@@ -212,7 +268,7 @@ export function createApp(options) {
         timeout: timeout ?? 5000,
       };
       await revokeToken(client, accessToken, 'access_token').catch((err) =>
-        logger.warn(`[demo] could not revoke the token at Eventpop: ${err.message}`),
+        logEvent(logger, 'warn', 'token_revocation_failed', { message: err?.message, code: err?.code }),
       );
     }
     req.logout((err) => {
@@ -234,12 +290,15 @@ export function createApp(options) {
   app.use((err, _req, res, next) => {
     if (res.headersSent) return next(err);
     const problem = describeError(err);
-    logger.error(
-      `[demo] ${[problem.kind, problem.code].filter(Boolean).join(' ')} -> ${problem.status}: ${err?.message ?? err}`,
-    );
+    logEvent(logger, problem.status >= 500 ? 'error' : 'warn', 'request_failed', {
+      status: problem.status,
+      kind: problem.kind,
+      code: problem.code,
+      message: err instanceof Error ? err.message : String(err),
+    });
     if (problem.retryAfter !== undefined) res.set('Retry-After', String(problem.retryAfter));
     res.status(problem.status).send(problemPage(problem));
   });
 
-  return { app, strategy, passport, refresh };
+  return { app, strategy, passport, refresh, sessionStore };
 }

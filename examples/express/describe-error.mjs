@@ -1,4 +1,4 @@
-// Maps a failed login or refresh to what a person can read and an HTTP status; never the error's secrets or stack.
+// Maps a failed login, refresh or unreadable form to what a person can read and an HTTP status; never the error's secrets or stack.
 import { AuthorizationError, EventpopAPIError, InternalOAuthError, TokenError } from '../../dist/index.mjs';
 
 /**
@@ -102,5 +102,38 @@ export function describeError(err) {
       code: typeof err.code === 'string' ? err.code : undefined,
     };
   }
+  const request = describeRequestError(err);
+  if (request !== undefined) return request;
   return { ...GENERIC, kind: 'Error', code: undefined };
+}
+
+/** What the body parser's refusals (http-errors with `expose`, status 4xx) tell the person who sent the form. */
+const REQUEST_PROBLEMS = {
+  413: {
+    title: 'That form was too large',
+    message:
+      "The app's forms hold a few short fields; this one was larger than it accepts. Go back and try again.",
+  },
+  415: {
+    title: 'That form was sent in an encoding the app does not read',
+    message: 'The app reads forms sent as UTF-8 text. Go back and try again.',
+  },
+  400: {
+    title: 'That form could not be read',
+    message: 'The form arrived incomplete or garbled. Go back, reload the page and try again.',
+  },
+};
+
+/**
+ * A request the app could not read (body-parser's 400, 413 and 415), with its own status instead of a 500.
+ * @param {unknown} err
+ * @returns {Problem | undefined}
+ */
+function describeRequestError(err) {
+  const { status, expose, type } = /** @type {{ status?: unknown, expose?: unknown, type?: unknown }} */ (
+    err ?? {}
+  );
+  if (expose !== true || typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  const text = REQUEST_PROBLEMS[status] ?? REQUEST_PROBLEMS[400];
+  return { status, ...text, kind: 'request', code: typeof type === 'string' ? type : `http_${status}` };
 }

@@ -1,4 +1,5 @@
 // The demo's HTML pages: one layout, inline CSS, every interpolated value escaped.
+import { CSRF_FIELD } from './csrf.mjs';
 
 /**
  * Escapes text for HTML element content and double-quoted attribute values.
@@ -84,14 +85,25 @@ export function describeTime(unixSeconds, nowMs = Date.now()) {
   return `<time datetime="${escapeHtml(date.toISOString())}">${escapeHtml(readable)}</time> <span class="muted">(${escapeHtml(relative)})</span>`;
 }
 
-/** @param {{ name: string } | undefined} user */
-export function homePage(user) {
+/**
+ * The hidden field that carries the session's CSRF token; every `method="post"` form has one.
+ * @param {string} token from `csrfToken(req)`
+ */
+export function csrfField(token) {
+  return `<input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(token)}">`;
+}
+
+/**
+ * @param {{ name: string } | undefined} user
+ * @param {{ csrfToken?: string }} [extra] needed when `user` is set (the page has the logout form)
+ */
+export function homePage(user, extra = {}) {
   if (user) {
     return layout(
       'Home',
       `<h1>Welcome back, ${escapeHtml(user.name)}</h1>
 <p>You are signed in with Eventpop.</p>
-<div class="actions"><a class="button" href="/profile">View your profile</a>${logoutForm()}</div>`,
+<div class="actions"><a class="button" href="/profile">View your profile</a>${logoutForm(extra.csrfToken)}</div>`,
     );
   }
   return layout(
@@ -103,8 +115,9 @@ It sees your name, email and picture, and nothing else.</p>
   );
 }
 
-function logoutForm() {
-  return `<form method="post" action="/logout"><button class="secondary" type="submit">Log out</button></form>`;
+/** @param {string | undefined} token */
+function logoutForm(token) {
+  return `<form method="post" action="/logout">${csrfField(token ?? '')}<button class="secondary" type="submit">Log out</button></form>`;
 }
 
 function initials(name) {
@@ -114,7 +127,7 @@ function initials(name) {
 
 /**
  * @param {{ id: string, name: string, email?: string, photo?: string, expiresAt?: number }} user
- * @param {{ notice?: string }} [extra]
+ * @param {{ notice?: string, csrfToken?: string }} [extra] `csrfToken` for the page's forms
  */
 export function profilePage(user, extra = {}) {
   // The image sits over the initials: if it cannot load, alt="" keeps the browser from drawing a
@@ -135,8 +148,8 @@ export function profilePage(user, extra = {}) {
 <dt>Token expires</dt><dd id="expiry">${expiry}</dd>
 </dl>
 <div class="actions">
-<form method="post" action="/refresh"><button type="submit">Refresh token</button></form>
-${logoutForm()}
+<form method="post" action="/refresh">${csrfField(extra.csrfToken ?? '')}<button type="submit">Refresh token</button></form>
+${logoutForm(extra.csrfToken)}
 </div>`,
   );
 }

@@ -1,5 +1,8 @@
-// End to end in headless Chromium: the demo app's home, Eventpop's (emulated) consent page, the profile and the refusal page.
+// End to end in headless Chromium: the demo app's home, Eventpop's (emulated) consent page, the profile, logging out and the refusal page.
+import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -49,6 +52,12 @@ describe('the demo app in a real browser (headless Chromium)', () => {
     let name: string | null;
     /** The profile page's <img> as the browser loaded it. */
     let avatar: { src: string; naturalWidth: number };
+    /** After clicking "Log out" (which lands on the home page): what it showed, what /profile did next. */
+    let loggedOut: {
+      loginLink: boolean;
+      profileURL: string;
+      revocations: (number | undefined)[];
+    };
 
     before(async () => {
       const { context, page } = await newPage();
@@ -72,6 +81,20 @@ describe('the demo app in a real browser (headless Chromium)', () => {
         await page.setViewportSize({ width: 390, height: 700 });
         await page.screenshot({ path: path.join(SCREENSHOTS, 'profile-mobile.png'), fullPage: true });
         name = await page.locator('#name').textContent();
+
+        const revokedBefore = demo.emu.requests.filter((r) => r.endpoint === 'revoke').length;
+        await page.getByRole('button', { name: 'Log out' }).click();
+        await page.waitForURL(`${demo.appURL}/`);
+        const loginLink = await page.getByRole('link', { name: 'Login with Eventpop' }).isVisible();
+        await page.goto(`${demo.appURL}/profile`);
+        loggedOut = {
+          loginLink,
+          profileURL: page.url(),
+          revocations: demo.emu.requests
+            .filter((r) => r.endpoint === 'revoke')
+            .slice(revokedBefore)
+            .map((r) => r.status),
+        };
       } finally {
         await context.close();
       }
@@ -81,10 +104,61 @@ describe('the demo app in a real browser (headless Chromium)', () => {
       expect(name).to.equal(chosen.full_name);
     });
 
+    it('logs them out with the Log out button (its form carries the CSRF token), revoking the token', () => {
+      expect(loggedOut).to.deep.equal({
+        loginLink: true,
+        profileURL: `${demo.appURL}/`,
+        revocations: [200],
+      });
+    });
+
     it("shows their avatar, loaded from the emulator's origin (the demo's CSP allows it)", () => {
       expect(avatar).to.deep.equal({
         src: `${demo.emu.url}/avatars/${chosen.id}/medium.svg`,
         naturalWidth: 256,
+      });
+    });
+  });
+
+  describe('when a page on another port of the same host posts a form to /logout', () => {
+    let attacker: http.Server;
+    let forged: { url: string; title: string; urlAfter: string };
+
+    before(async () => {
+      // Another port of 127.0.0.1 is "same-site": the browser sends the SameSite=Lax cookie with it.
+      attacker = http.createServer((_req, res) => {
+        res.setHeader('content-type', 'text/html');
+        res.end(`<!doctype html><form method="post" action="${demo.appURL}/logout">
+<input type="hidden" name="_csrf" value="guessed"></form><script>document.forms[0].submit()</script>`);
+      });
+      attacker.listen(0, '127.0.0.1');
+      await once(attacker, 'listening');
+      const { context, page } = await newPage();
+      try {
+        await toConsent(page);
+        await page.getByLabel(TEST_USERS[1]!.full_name!).check();
+        await page.getByRole('button', { name: 'Allow' }).click();
+        await page.waitForURL(`${demo.appURL}/profile`);
+        await page.goto(`http://127.0.0.1:${(attacker.address() as AddressInfo).port}/`);
+        await page.waitForURL((url) => url.origin === demo.appURL);
+        await page.waitForLoadState();
+        const landed = { url: page.url(), title: await page.title() };
+        await page.goto(`${demo.appURL}/profile`);
+        forged = { ...landed, urlAfter: page.url() };
+      } finally {
+        await context.close();
+      }
+    });
+
+    after(() => {
+      attacker?.close();
+    });
+
+    it('refuses it and the user stays signed in', () => {
+      expect(forged).to.deep.equal({
+        url: `${demo.appURL}/logout`,
+        title: 'This form did not come from this app · Eventpop login demo',
+        urlAfter: `${demo.appURL}/profile`,
       });
     });
   });

@@ -1,13 +1,14 @@
 // End to end over HTTP: the demo app and the emulator on real sockets, driven by a cookie-keeping fetch client.
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import type { Endpoint, Fault } from '../../lib/emulator';
 import { HttpBrowser, type Page } from '../helpers/cookie-jar';
 import {
+  csrfOf,
   DEMO_CLIENT,
   expiryOnPage,
   type RunningDemo,
+  serveApp,
   signIn,
   startDemo,
   TEST_USERS,
@@ -22,6 +23,29 @@ function tokenGrants(demo: RunningDemo, grantType: string): number {
 /** The "Reason" line of a problem page: `<error class> · <code>`. */
 function reasonOf(page: Page): string | undefined {
   return textOf(page.body, 'reason');
+}
+
+/** What a button on this demo page sends: the form's CSRF token. */
+function formOf(page: Page): URLSearchParams {
+  const token = csrfOf(page.body);
+  expect(token, `a CSRF token on ${page.url}`).to.be.a('string');
+  return new URLSearchParams({ _csrf: token! });
+}
+
+/** The headers a browser adds to a form posted from one of the app's own pages. */
+function fromAppPage(appURL: string): Record<string, string> {
+  return { origin: appURL, 'sec-fetch-site': 'same-origin' };
+}
+
+/** The session cookie's Set-Cookie line on an answer, if it set one. */
+function sessionCookieOf(page: Page): string | undefined {
+  return page.headers.getSetCookie().find((line) => line.startsWith('eventpop-demo.sid='));
+}
+
+/** Seconds from now until the session cookie set on this answer expires (NaN without Expires). */
+function cookieLifetimeOf(page: Page): number {
+  const expires = /;\s*Expires=([^;]+)/i.exec(sessionCookieOf(page) ?? '')?.[1];
+  return (Date.parse(expires ?? '') - Date.now()) / 1000;
 }
 
 describe('the demo app over HTTP', () => {
@@ -180,8 +204,11 @@ describe('the demo app over HTTP', () => {
 
     before(async () => {
       browser = new HttpBrowser();
-      await signInAs(browser);
-      home = await browser.open(`${demo.appURL}/logout`, { form: new URLSearchParams() });
+      const profile = await signInAs(browser);
+      home = await browser.open(`${demo.appURL}/logout`, {
+        form: formOf(profile),
+        headers: fromAppPage(demo.appURL),
+      });
     });
 
     it('returns to the home page with the login button', () => {
@@ -212,7 +239,10 @@ describe('the demo app over HTTP', () => {
       refreshGrants = tokenGrants(demo, 'refresh_token');
       // Ten minutes pass on Eventpop's clock, so the new token's created_at (and expiry) moves.
       demo.emu.advanceTime(LATER_S);
-      after_ = await browser.open(`${demo.appURL}/refresh`, { form: new URLSearchParams() });
+      after_ = await browser.open(`${demo.appURL}/refresh`, {
+        form: formOf(before_),
+        headers: fromAppPage(demo.appURL),
+      });
     });
 
     it('shows the profile page with the refreshed notice', () => {
@@ -235,13 +265,13 @@ describe('the demo app over HTTP', () => {
 
     before(async () => {
       const browser = new HttpBrowser();
-      await signInAs(browser);
+      const profile = await signInAs(browser);
       demo.emu.inject('token', {
         status: 400,
         body: { error: 'invalid_grant', error_description: 'The refresh token is invalid.' },
         times: 1,
       });
-      page = await browser.open(`${demo.appURL}/refresh`, { form: new URLSearchParams() });
+      page = await browser.open(`${demo.appURL}/refresh`, { form: formOf(profile) });
     });
 
     it('shows a 400 TokenError invalid_grant page asking to sign in again', () => {
@@ -250,6 +280,138 @@ describe('the demo app over HTTP', () => {
         'TokenError · invalid_grant',
         'Your Eventpop sign-in has expired',
       ]);
+    });
+  });
+
+  describe('a forged POST to /logout or /refresh (CSRF)', () => {
+    let victim: HttpBrowser;
+    let victimPage: Page;
+    let otherPage: Page;
+
+    before(async () => {
+      victim = new HttpBrowser();
+      victimPage = await signInAs(victim);
+      otherPage = await signInAs(new HttpBrowser());
+    });
+
+    /** What a forging page can send: its form and the headers the browser adds to it. */
+    const forgeries: readonly {
+      what: string;
+      form: () => URLSearchParams;
+      headers?: Record<string, string>;
+      reason: string;
+    }[] = [
+      { what: 'no token', form: () => new URLSearchParams(), reason: 'csrf · csrf_token_mismatch' },
+      {
+        what: 'a wrong token',
+        form: () => new URLSearchParams({ _csrf: 'A'.repeat(43) }),
+        reason: 'csrf · csrf_token_mismatch',
+      },
+      {
+        what: "another session's token",
+        form: () => formOf(otherPage),
+        reason: 'csrf · csrf_token_mismatch',
+      },
+      {
+        what: 'the right token but a cross-site Origin',
+        form: () => formOf(victimPage),
+        headers: { origin: 'http://evil.example' },
+        reason: 'csrf · cross_site',
+      },
+      {
+        what: 'the right token from another port of the same host (Sec-Fetch-Site: same-site)',
+        form: () => formOf(victimPage),
+        headers: { 'sec-fetch-site': 'same-site' },
+        reason: 'csrf · cross_site',
+      },
+    ];
+
+    for (const path of ['/logout', '/refresh']) {
+      for (const forgery of forgeries) {
+        it(`refuses ${path} with ${forgery.what}: 403, no cookie change, nothing sent to Eventpop, still signed in`, async () => {
+          const eventpopBefore = { ...demo.emu.counts };
+          const page = await victim.open(`${demo.appURL}${path}`, {
+            form: forgery.form(),
+            follow: false,
+            ...(forgery.headers ? { headers: forgery.headers } : {}),
+          });
+          const profile = await victim.open(`${demo.appURL}/profile`, { follow: false });
+          expect({
+            status: page.status,
+            reason: reasonOf(page),
+            setCookie: page.headers.getSetCookie(),
+            eventpop: demo.emu.counts,
+            profile: profile.status,
+          }).to.deep.equal({
+            status: 403,
+            reason: forgery.reason,
+            setCookie: [],
+            eventpop: eventpopBefore,
+            profile: 200,
+          });
+        });
+      }
+    }
+
+    it("accepts the same session's token from its own page (the genuine button still works)", async () => {
+      const page = await victim.open(`${demo.appURL}/refresh`, {
+        form: formOf(victimPage),
+        headers: fromAppPage(demo.appURL),
+      });
+      expect([page.url, textOf(page.body, 'name')]).to.deep.equal([`${demo.appURL}/profile`, 'Malee Srisuk']);
+    });
+
+    it('answers a POST /logout without a session with the home page and clears no cookie', async () => {
+      const page = await new HttpBrowser().open(`${demo.appURL}/logout`, {
+        form: new URLSearchParams(),
+        follow: false,
+      });
+      expect([page.status, page.location, page.headers.getSetCookie()]).to.deep.equal([
+        303,
+        `${demo.appURL}/`,
+        [],
+      ]);
+    });
+  });
+
+  describe('when a crafted callback puts a line break in error_description', () => {
+    const forgedLine = '{"time":"2026-01-01T00:00:00.000Z","level":"error","event":"forged"}';
+    let lines: string[];
+
+    before(async () => {
+      const browser = new HttpBrowser();
+      // A genuine state, so the callback reaches the app's error handling whatever order the
+      // strategy checks things in.
+      const steps = await signIn(browser, demo, { follow: false });
+      const crafted = new URL(demo.callbackURL);
+      crafted.search = new URLSearchParams({
+        error: 'temporarily_unavailable',
+        error_description: `Try again later.\r\n${forgedLine}\n`,
+        state: steps.callbackURL.searchParams.get('state') ?? '',
+      }).toString();
+      const logged = demo.logs.length;
+      await browser.open(crafted.href);
+      lines = demo.logs.slice(logged);
+    });
+
+    it('logs one JSON line with the line break escaped, so no forged line appears', () => {
+      expect(lines.map((line) => /[\r\n]/.test(line))).to.deep.equal([false]);
+      expect(JSON.parse(lines[0]!)).to.include({ event: 'request_failed', kind: 'AuthorizationError' });
+    });
+  });
+
+  describe('session lifetimes', () => {
+    it('gives the session of a sign-in in progress (anyone can start one) 10 minutes', async () => {
+      const start = await new HttpBrowser().open(`${demo.appURL}/auth/eventpop`, { follow: false });
+      expect(cookieLifetimeOf(start)).to.be.within(600 - 5, 600 + 1);
+    });
+
+    it('gives a signed-in session 8 hours', async () => {
+      const browser = new HttpBrowser();
+      const steps = await signIn(browser, demo, { follow: false });
+      const landed = await browser.open(steps.callbackURL.href, { follow: false });
+      expect(landed.location).to.equal(`${demo.appURL}/profile`);
+      expect(cookieLifetimeOf(landed)).to.be.within(8 * 3600 - 5, 8 * 3600 + 1);
     });
   });
 
@@ -418,6 +580,18 @@ describe('the demo app over HTTP', () => {
 
   // Last, so that every failure above has been logged (mocha runs a suite's own tests before its children).
   describe('after all of the above', () => {
+    it('wrote every log entry as one line of JSON', () => {
+      const broken = demo.logs.filter((line) => {
+        if (/[\r\n]/.test(line)) return true;
+        try {
+          return typeof JSON.parse(line).event !== 'string';
+        } catch {
+          return true;
+        }
+      });
+      expect(broken).to.deep.equal([]);
+    });
+
     it('never wrote the client secret or an authorization code to its log', () => {
       expect(demo.logs.length, 'the failures above were logged').to.be.greaterThan(5);
       const leaked = [...secretsSeen].filter((secret) => demo.logs.some((line) => line.includes(secret)));
@@ -428,24 +602,99 @@ describe('the demo app over HTTP', () => {
 
 describe('the demo app against an https Eventpop', () => {
   it("allows images from https: and data: only (Eventpop's origin is https: already)", async () => {
-    const { createApp } = await import('../../examples/express/app.mjs');
-    const { app } = createApp({
-      clientID: DEMO_CLIENT.clientId,
-      clientSecret: DEMO_CLIENT.clientSecret,
-      callbackURL: 'http://127.0.0.1/auth/eventpop/callback',
-      baseURL: 'https://staging.eventpop.example',
-    });
-    const server = app.listen(0, '127.0.0.1');
+    const served = await serveApp({ baseURL: 'https://staging.eventpop.example' });
     try {
-      await once(server, 'listening');
-      const { port } = server.address() as AddressInfo;
-      const page = await new HttpBrowser().open(`http://127.0.0.1:${port}/healthz`);
+      const page = await new HttpBrowser().open(`${served.url}/healthz`);
       expect(page.headers.get('content-security-policy')).to.include(
         "; img-src https: data:; form-action 'self'",
       );
     } finally {
-      server.close();
-      server.closeAllConnections();
+      await served.close();
     }
   });
+});
+
+describe('the demo app behind a TLS-terminating proxy', () => {
+  /** Whether the session cookie that GET /auth/eventpop sets is Secure. */
+  async function secureCookie(trustProxy: string | undefined, headers: Record<string, string>) {
+    const served = await serveApp(trustProxy === undefined ? {} : { trustProxy });
+    try {
+      const page = await new HttpBrowser().open(`${served.url}/auth/eventpop`, { follow: false, headers });
+      const cookie = sessionCookieOf(page);
+      expect(cookie, 'the sign-in sets a session cookie').to.be.a('string');
+      return /;\s*Secure(?:;|$)/i.test(cookie!);
+    } finally {
+      await served.close();
+    }
+  }
+
+  it('marks the session cookie Secure when the trusted proxy says X-Forwarded-Proto: https', async () => {
+    expect(await secureCookie('loopback', { 'x-forwarded-proto': 'https' })).to.equal(true);
+  });
+
+  it('leaves it plain when the trusted proxy forwards plain http (local development)', async () => {
+    expect(await secureCookie('loopback', {})).to.equal(false);
+  });
+
+  it('ignores X-Forwarded-Proto from a client when no proxy is trusted (the default)', async () => {
+    expect(await secureCookie(undefined, { 'x-forwarded-proto': 'https' })).to.equal(false);
+  });
+});
+
+describe('the demo app given a form it cannot read', () => {
+  let served: Awaited<ReturnType<typeof serveApp>>;
+
+  before(async () => {
+    served = await serveApp();
+  });
+
+  after(async () => {
+    await served?.close();
+  });
+
+  const cases: readonly {
+    what: string;
+    headers: Record<string, string>;
+    body: string | Uint8Array;
+    status: number;
+    title: string;
+    reason: string;
+  }[] = [
+    {
+      what: 'larger than the 2 KB limit',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `_csrf=${'x'.repeat(3000)}`,
+      status: 413,
+      title: 'That form was too large',
+      reason: 'request · entity.too.large',
+    },
+    {
+      what: 'gzip-encoded but not gzip',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': 'gzip' },
+      body: new Uint8Array(gzipSync('_csrf=x').subarray(0, 12)),
+      status: 400,
+      title: 'That form could not be read',
+      reason: 'request · http_400',
+    },
+    {
+      what: 'in a charset the app does not read',
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=koi8-r' },
+      body: '_csrf=x',
+      status: 415,
+      title: 'That form was sent in an encoding the app does not read',
+      reason: 'request · charset.unsupported',
+    },
+  ];
+
+  for (const { what, headers, body, status, title, reason } of cases) {
+    it(`answers a form ${what} with ${status} and a page that says so`, async () => {
+      const res = await fetch(`${served.url}/logout`, { method: 'POST', headers, body });
+      const html = await res.text();
+      expect([res.status, textOf(html, 'title'), textOf(html, 'reason')]).to.deep.equal([
+        status,
+        title,
+        reason,
+      ]);
+    });
+  }
 });

@@ -20,6 +20,8 @@ export interface RequestOptions {
   readonly follow?: boolean;
   /** Milliseconds for each hop; default 10000. */
   readonly timeoutMs?: number;
+  /** Extra request headers on the first hop (e.g. the `Origin` and `Sec-Fetch-Site` a page would send). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 const MAX_REDIRECTS = 10;
@@ -83,7 +85,8 @@ export class HttpBrowser {
     let form = options.form;
     for (let hop = 0; ; hop += 1) {
       visited.push(current);
-      const page = await this.send(current, form, options.timeoutMs ?? 10_000, visited);
+      const extra = hop === 0 ? options.headers : undefined;
+      const page = await this.send(current, form, options.timeoutMs ?? 10_000, visited, extra);
       if (
         options.follow === false ||
         page.location === undefined ||
@@ -103,8 +106,9 @@ export class HttpBrowser {
     form: URLSearchParams | undefined,
     timeoutMs: number,
     visited: string[],
+    extra: Readonly<Record<string, string>> | undefined,
   ): Promise<Page> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...extra };
     const cookie = this.jar.header(url);
     if (cookie) headers.cookie = cookie;
     if (form) headers['content-type'] = 'application/x-www-form-urlencoded';

@@ -1,12 +1,10 @@
 // Runs the demo app (examples/express) against the emulator on real sockets, and walks its sign-in as a user would.
-import { once } from 'node:events';
-import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import type { DemoOptions } from '../../examples/express/app.mjs' with { 'resolution-mode': 'import' };
 import { createEmulator, type Emulator, type EmulatorOptions, type EmulatorUser } from '../../lib/emulator';
 import { consentFields, unescapeHtml } from '../fixtures/emulator/client';
 import type { HttpBrowser, Page } from './cookie-jar';
+import { closeServer, listeningServer } from './listening';
 
 /** The demo's client at the emulator; the secret must never show up on a page or in a log. */
 export const DEMO_CLIENT = {
@@ -59,10 +57,7 @@ export async function startDemo(
       cause: err,
     });
   });
-  const server = http.createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const appURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { server, url: appURL } = await listeningServer();
   const callbackURL = `${appURL}/auth/eventpop/callback`;
   const emu = await createEmulator({
     users: TEST_USERS,
@@ -87,10 +82,7 @@ export async function startDemo(
     emu,
     logs,
     async close() {
-      const closed = once(server, 'close');
-      server.close();
-      server.closeAllConnections();
-      await Promise.all([closed, emu.close()]);
+      await Promise.all([closeServer(server), emu.close()]);
     },
   };
 }
@@ -105,6 +97,44 @@ export function textOf(html: string, id: string): string | undefined {
 export function expiryOnPage(html: string): number | undefined {
   const match = /<dd id="expiry"><time datetime="([^"]+)">/.exec(html);
   return match?.[1] === undefined ? undefined : Date.parse(match[1]) / 1000;
+}
+
+/** The value of the hidden CSRF field in a demo page's forms, or `undefined` when the page has none. */
+export function csrfOf(html: string): string | undefined {
+  const match = /<input type="hidden" name="_csrf" value="([^"]*)">/.exec(html);
+  return match?.[1] === undefined ? undefined : unescapeHtml(match[1]);
+}
+
+/** The demo's `createApp(...)` served alone on 127.0.0.1 port 0, for tests that need no Eventpop. */
+export interface ServedApp {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `createApp` with the test client, an unreachable Eventpop and a 127.0.0.1 callback URL,
+ * each overridable: for what the app answers before any request to Eventpop (headers, cookies, forms).
+ */
+export async function serveApp(options: Partial<DemoOptions> = {}): Promise<ServedApp> {
+  const { createApp } = await import('../../examples/express/app.mjs');
+  const { app } = createApp({
+    clientID: DEMO_CLIENT.clientId,
+    clientSecret: DEMO_CLIENT.clientSecret,
+    callbackURL: 'http://127.0.0.1/auth/eventpop/callback',
+    baseURL: 'http://127.0.0.1:9',
+    logger: { error: () => {}, warn: () => {} },
+    ...options,
+  });
+  const { server, url } = await listeningServer();
+  server.on('request', app);
+  return { url, close: () => closeServer(server) };
+}
+
+/** Where a sign-in goes: the app, its callback URL, and the emulator with its users. */
+export interface SignInTarget {
+  readonly appURL: string;
+  readonly callbackURL: string;
+  readonly emu: { readonly url: string; readonly users: readonly Pick<EmulatorUser, 'id'>[] };
 }
 
 /** The steps of one sign-in, each as the browser saw it. */
@@ -134,7 +164,7 @@ export interface SignInChoice {
  */
 export async function signIn(
   browser: HttpBrowser,
-  demo: RunningDemo,
+  demo: SignInTarget,
   choice: SignInChoice = {},
 ): Promise<SignIn> {
   const start = await browser.open(`${demo.appURL}/auth/eventpop`, { follow: false });
