@@ -1,19 +1,40 @@
 // The demo's command-line entry: reads the environment, starts the local emulator when no Eventpop client is configured, listens.
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import * as http from 'node:http';
 import { createEmulator, defaultClient } from '../../dist/emulator/index.mjs';
 import { createApp } from './app.mjs';
 
 const env = process.env;
+
+/** Stops with a message that says what to set. */
+function fail(message) {
+  console.error(message);
+  process.exit(1);
+}
+
+/**
+ * TRUST_PROXY as Express's `trust proxy` value: unset or empty for none, `true`/`false`, a number
+ * of proxies, or addresses (`loopback`, `10.0.0.0/8`, comma-separated).
+ * @param {string | undefined} value
+ */
+function trustProxyFrom(value) {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
+}
+
 const port = Number(env.PORT ?? 3000);
 const host = env.HOST || '127.0.0.1';
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
-  console.error(`PORT must be a port number, got ${JSON.stringify(env.PORT)}`);
-  process.exit(1);
+  fail(`PORT must be a port number (0 picks a free one), got ${JSON.stringify(env.PORT)}`);
 }
-// The address a browser uses: localhost, so the cookie host matches the callback URL's host.
-const publicHost = host === '127.0.0.1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-const appURL = `http://${publicHost}:${port}`;
-const callbackURL = env.EVENTPOP_CALLBACK_URL || `${appURL}/auth/eventpop/callback`;
+if (env.EVENTPOP_CLIENT_ID && !env.EVENTPOP_CLIENT_SECRET) {
+  fail(
+    'EVENTPOP_CLIENT_ID is set but EVENTPOP_CLIENT_SECRET is not: set both (or neither, for the emulator).',
+  );
+}
 
 let sessionSecret = env.SESSION_SECRET;
 if (!sessionSecret) {
@@ -21,15 +42,30 @@ if (!sessionSecret) {
   console.warn('SESSION_SECRET is not set: using a random one, so sessions end when the server restarts.');
 }
 
+// Listen first: with PORT=0 the callback URL (and the emulator's registered redirect URI) can only
+// name the port once the system has picked it. Until the app is built, requests get a 503.
+/** @type {import('express').Express | undefined} */
+let app;
+const server = http.createServer((req, res) => {
+  if (app) return app(req, res);
+  res.writeHead(503, { 'Content-Type': 'text/plain', 'Retry-After': '1' }).end('Starting up, try again.');
+});
+server.listen(port, host);
+try {
+  await once(server, 'listening'); // rejects with the server's 'error' (EADDRINUSE, EACCES)
+} catch (err) {
+  fail(`Could not listen on ${host}:${port}: ${err.message}`);
+}
+const boundPort = server.address().port;
+
+// The address a browser uses: localhost, so the cookie host matches the callback URL's host.
+const publicHost = host === '127.0.0.1' || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+const appURL = `http://${publicHost}:${boundPort}`;
+const callbackURL = env.EVENTPOP_CALLBACK_URL || `${appURL}/auth/eventpop/callback`;
+
 let emulator;
 let client;
 if (env.EVENTPOP_CLIENT_ID) {
-  if (!env.EVENTPOP_CLIENT_SECRET) {
-    console.error(
-      'EVENTPOP_CLIENT_ID is set but EVENTPOP_CLIENT_SECRET is not: set both (or neither, for the emulator).',
-    );
-    process.exit(1);
-  }
   client = {
     clientID: env.EVENTPOP_CLIENT_ID,
     clientSecret: env.EVENTPOP_CLIENT_SECRET,
@@ -50,18 +86,14 @@ if (env.EVENTPOP_CLIENT_ID) {
   console.log(`No EVENTPOP_CLIENT_ID set: using the local Eventpop emulator at ${emulator.url}`);
 }
 
-const { app } = createApp({ ...client, callbackURL, sessionSecret });
-const server = app.listen(port, host, (err) => {
-  if (err) {
-    console.error(`Could not listen on ${host}:${port}: ${err.message}`);
-    process.exit(1);
-  }
-  const actual = server.address().port;
-  const url = port === 0 ? `http://${publicHost}:${actual}` : appURL;
-  console.log(`Eventpop login demo: open ${url}`);
-  if (port === 0)
-    console.warn('PORT=0: the callback URL names port 0, so logins will not come back; pick a port.');
-});
+const trustProxy = trustProxyFrom(env.TRUST_PROXY);
+({ app } = createApp({
+  ...client,
+  callbackURL,
+  sessionSecret,
+  ...(trustProxy === undefined ? {} : { trustProxy }),
+}));
+console.log(`Eventpop login demo: open ${appURL}`);
 
 let stopping = false;
 function stop() {

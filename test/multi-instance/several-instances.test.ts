@@ -1,12 +1,11 @@
 // Two demo app processes behind one address: the login's state lives in a shared Redis session store.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { createClient } from 'redis';
 import { createEmulator, type Emulator } from '../../lib/emulator';
 import { HttpBrowser } from '../helpers/cookie-jar';
+import { freePort, type Proc, startProcess, stopProcess as stop } from '../helpers/processes';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
 const INSTANCE = join(__dirname, 'instance.mjs');
@@ -15,73 +14,9 @@ const CLIENT_SECRET = 'several-instances-secret-5d1c';
 // each request to the instance it chooses, so "start on A, finish on B" is exact, not likely.
 const PUBLIC_CALLBACK = 'http://127.0.0.1:9/auth/eventpop/callback';
 
-interface Proc {
-  readonly child: ChildProcess;
-  /** Everything the process wrote to stdout and stderr. */
-  output: string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Spawns a process and resolves once a line of its stdout matches `ready`. */
-function start(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  ready: RegExp,
-): Promise<[Proc, string]> {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const proc: Proc = { child, output: '' };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${command} did not start within 15 s:\n${proc.output}`)),
-      15_000,
-    );
-    const onData = (chunk: Buffer) => {
-      proc.output += chunk.toString();
-      const match = proc.output.match(ready);
-      if (match) {
-        clearTimeout(timer);
-        resolve([proc, match[0]]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      proc.output += chunk.toString();
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${command} exited with ${code} before it was ready:\n${proc.output}`));
-    });
-  });
-}
-
-function stop(proc: Proc | undefined): Promise<void> {
-  if (!proc || proc.child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => proc.child.kill('SIGKILL'), 5_000);
-    proc.child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    proc.child.kill('SIGTERM');
-  });
-}
-
 async function startInstance(name: string, emu: Emulator, redisURL?: string): Promise<[Proc, string]> {
-  const [proc, line] = await start(
-    process.execPath,
-    [INSTANCE],
-    {
+  const [proc, [line]] = await startProcess(process.execPath, [INSTANCE], /\{"port":\d+\}/, {
+    env: {
       INSTANCE: name,
       EVENTPOP_CLIENT_ID: 'several-instances',
       EVENTPOP_CLIENT_SECRET: CLIENT_SECRET,
@@ -90,8 +25,7 @@ async function startInstance(name: string, emu: Emulator, redisURL?: string): Pr
       SESSION_SECRET: 'the same session secret on every instance',
       ...(redisURL ? { REDIS_URL: redisURL } : {}),
     },
-    /\{"port":\d+\}/,
-  );
+  });
   return [proc, `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`];
 }
 
@@ -136,10 +70,9 @@ describe('several app instances sharing a Redis session store', function () {
       throw new Error(`${REDIS_SERVER} is missing: install it with apt-get install -y redis-server`);
     }
     const port = await freePort();
-    [redis] = await start(
+    [redis] = await startProcess(
       REDIS_SERVER,
       ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {},
       /Ready to accept connections/,
     );
     redisURL = `redis://127.0.0.1:${port}`;
