@@ -28,7 +28,6 @@ describe('the demo server started with PORT=0', () => {
           EVENTPOP_CLIENT_SECRET: undefined,
           EVENTPOP_CALLBACK_URL: undefined,
           EVENTPOP_BASE_URL: undefined,
-          NODE_OPTIONS: undefined,
         },
       },
     );

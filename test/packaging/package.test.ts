@@ -1,5 +1,4 @@
 // The published package as a user's project sees it: the tarball's files, require and import of it, type-checks, publint, attw.
-import { execFile } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -16,6 +15,9 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { expect } from 'chai';
+import { headingAnchors, linkTargets } from '../helpers/markdown';
+import { packRepository } from '../helpers/pack';
+import { type RunResult, runProcess as run } from '../helpers/processes';
 
 const root = resolve(__dirname, '..', '..');
 const consumerFixtures = join(__dirname, 'consumer');
@@ -31,37 +33,6 @@ interface PackageJson {
   peerDependencies?: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   optionalDependencies?: Record<string, string>;
-}
-
-/** What a finished child process left behind. */
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs a command without a shell and resolves (never rejects) once it exits or `timeoutMs` passes.
- * NODE_OPTIONS is dropped so that nothing this test process loaded (tsx) leaks into the child.
- */
-function run(file: string, args: readonly string[], cwd: string, timeoutMs: number): Promise<RunResult> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    npm_config_update_notifier: 'false',
-    npm_config_fund: 'false',
-  };
-  delete env.NODE_OPTIONS;
-  return new Promise((done) => {
-    execFile(
-      file,
-      args,
-      { cwd, env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
-      (err, stdout, stderr) => {
-        const code = err ? (typeof err.code === 'number' ? err.code : null) : 0;
-        done({ code, stdout: String(stdout), stderr: String(stderr) });
-      },
-    );
-  });
 }
 
 /** Runs a package's JavaScript file with this Node; the path is relative to `cwd`'s node_modules or absolute. */
@@ -165,24 +136,10 @@ describe('the published package, as a user project sees it', () => {
 
   before(async function () {
     this.timeout(30_000);
-    for (const entry of ['dist/index.js', 'dist/emulator/index.js']) {
-      if (!existsSync(join(root, entry))) {
-        throw new Error(`${entry} is missing: run \`npm run build\` first (\`npm test\` does)`);
-      }
-    }
     scratch = realpathSync(mkdtempSync(join(tmpdir(), 'passport-eventpop-consumer-')));
-
-    // --ignore-scripts: a prepack script must not rebuild dist/ under the other test files' feet.
-    const packed = await run(
-      'npm',
-      ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch],
-      root,
-      25_000,
-    );
-    if (packed.code !== 0) throw new Error(`npm pack failed:\n${packed.stderr}`);
-    const [report] = JSON.parse(packed.stdout) as [{ filename: string; files: { path: string }[] }];
-    tarball = join(scratch, report.filename);
-    packedFiles = report.files.map((f) => f.path).sort();
+    const packed = await packRepository(scratch);
+    tarball = packed.tarball;
+    packedFiles = [...packed.files];
 
     // Offline and deterministic: rather than `npm install <tarball>` (which needs the registry or a warm
     // npm cache), lay out node_modules as npm would, by hand: the tarball extracted into
@@ -216,11 +173,15 @@ describe('the published package, as a user project sees it', () => {
   });
 
   describe('npm pack', () => {
-    it('packs only package.json, README.md, LICENSE and dist/', () => {
-      const outside = packedFiles.filter((p) => !p.startsWith('dist/'));
-      const expected = ['LICENSE', 'package.json'];
+    it('packs only package.json, README.md, LICENSE, dist/, and what the README links to: docs/ and the benchmark results', () => {
+      const outside = packedFiles.filter((p) => !p.startsWith('dist/') && !p.startsWith('docs/'));
+      const expected = ['LICENSE', 'package.json', 'bench/results.json', 'bench/results.svg'];
       if (existsSync(join(root, 'README.md'))) expected.push('README.md');
       expect(outside).to.have.members(expected);
+    });
+
+    it('packs only Markdown under docs/', () => {
+      expect(packedFiles.filter((p) => p.startsWith('docs/') && !p.endsWith('.md'))).to.deep.equal([]);
     });
 
     it('packs only built JavaScript and declarations under dist/: no sources, tests or maps', () => {
@@ -246,6 +207,40 @@ describe('the published package, as a user project sees it', () => {
 
     it('extracts to exactly the files npm pack listed', () => {
       expect(listFiles(installed)).to.deep.equal(packedFiles);
+    });
+  });
+
+  describe('the Markdown it ships, read from node_modules', () => {
+    /** Every relative link of every packed .md file that does not resolve inside the package. */
+    function deadLinks(): string[] {
+      const dead: string[] = [];
+      for (const file of packedFiles.filter((p) => p.endsWith('.md'))) {
+        const text = readFileSync(join(installed, file), 'utf8');
+        for (const target of linkTargets(text)) {
+          if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto:
+          const [path = '', fragment] = target.split('#');
+          const resolved =
+            path === '' ? join(installed, file) : resolve(dirname(join(installed, file)), path);
+          const inside = resolved.startsWith(`${installed}${sep}`);
+          if (!inside || !existsSync(resolved)) {
+            dead.push(`${file}: ${target}`);
+          } else if (fragment !== undefined && resolved.endsWith('.md')) {
+            if (!headingAnchors(readFileSync(resolved, 'utf8')).has(fragment))
+              dead.push(`${file}: ${target}`);
+          }
+        }
+      }
+      return dead;
+    }
+
+    it('has links in README.md, so the check below checks something', () => {
+      expect(linkTargets(readFileSync(join(installed, 'README.md'), 'utf8'))).to.include(
+        'docs/performance.md',
+      );
+    });
+
+    it('has no relative link (or #anchor) that leads nowhere inside the package', () => {
+      expect(deadLinks()).to.deep.equal([]);
     });
   });
 
