@@ -187,7 +187,9 @@ export function createApp(options) {
     passport.authenticate('eventpop', (err, user, info, status) => {
       if (err) return next(err);
       if (!user) {
-        if (req.query.error === 'access_denied') {
+        // A refusal whose state did not match fails with 403 like any unverified callback: anyone
+        // can send a user to ?error=access_denied with words of their own.
+        if (req.query.error === 'access_denied' && status !== 403) {
           // The user clicked Deny: not an error. Show Eventpop's words after a redirect, so a reload
           // does not replay the callback.
           req.session.refusal = typeof info?.message === 'string' ? info.message : undefined;
