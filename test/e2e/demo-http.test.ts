@@ -178,6 +178,28 @@ describe('the demo app over HTTP', () => {
     });
   });
 
+  describe('when a forged link sends the user to ?error=access_denied with words of its own', () => {
+    const words = 'Your account is locked. Call +66 2 000 0000 to unlock it.';
+    let page: Page;
+
+    before(async () => {
+      const browser = new HttpBrowser();
+      // A sign-in in progress, so the session holds a state the forged link does not have.
+      await browser.open(`${demo.appURL}/auth/eventpop`, { follow: false });
+      const forged = new URL(demo.callbackURL);
+      forged.search = new URLSearchParams({ error: 'access_denied', error_description: words }).toString();
+      page = await browser.open(forged.href);
+    });
+
+    it("shows the state failure page (403), not the refusal page with the link's words", () => {
+      expect([page.status, textOf(page.body, 'title'), page.body.includes('Call +66')]).to.deep.equal([
+        403,
+        "We couldn't verify this sign-in",
+        false,
+      ]);
+    });
+  });
+
   describe('when a used callback URL is replayed with a fresh, valid state', () => {
     let page: Page;
 
@@ -443,20 +465,14 @@ describe('the demo app over HTTP', () => {
     });
   });
 
-  describe('with PKCE on', () => {
-    let pkceDemo: RunningDemo;
+  describe("with the strategy's default, PKCE on", () => {
     let authorizeURL: URL;
     let page: Page;
 
     before(async () => {
-      pkceDemo = await startDemo({ pkce: true });
-      const steps = await signIn(new HttpBrowser(), pkceDemo);
+      const steps = await signIn(new HttpBrowser(), demo);
       authorizeURL = steps.authorizeURL;
       page = steps.final as Page;
-    });
-
-    after(async () => {
-      await pkceDemo?.close();
     });
 
     it('sends an S256 code_challenge to the authorize endpoint', () => {
@@ -465,8 +481,29 @@ describe('the demo app over HTTP', () => {
     });
 
     it('signs the user in (the emulator checked the code_verifier)', () => {
-      expect(page.url).to.equal(`${pkceDemo.appURL}/profile`);
+      expect(page.url).to.equal(`${demo.appURL}/profile`);
       expect(textOf(page.body, 'name')).to.equal('Malee Srisuk');
+    });
+  });
+
+  describe('with pkce: false (the way out)', () => {
+    let plainDemo: RunningDemo;
+    let steps: Awaited<ReturnType<typeof signIn>>;
+
+    before(async () => {
+      plainDemo = await startDemo({ pkce: false });
+      steps = await signIn(new HttpBrowser(), plainDemo);
+    });
+
+    after(async () => {
+      await plainDemo?.close();
+    });
+
+    it('sends no code_challenge and still signs the user in', () => {
+      expect([steps.authorizeURL.searchParams.has('code_challenge'), steps.final?.url]).to.deep.equal([
+        false,
+        `${plainDemo.appURL}/profile`,
+      ]);
     });
   });
 

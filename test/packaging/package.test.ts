@@ -173,9 +173,9 @@ describe('the published package, as a user project sees it', () => {
   });
 
   describe('npm pack', () => {
-    it('packs only package.json, README.md, LICENSE, dist/, and what the README links to: docs/ and the benchmark results', () => {
+    it('packs only package.json, README.md, LICENSE, dist/, and what the README links to: docs/, SECURITY.md and the benchmark results', () => {
       const outside = packedFiles.filter((p) => !p.startsWith('dist/') && !p.startsWith('docs/'));
-      const expected = ['LICENSE', 'package.json', 'bench/results.json', 'bench/results.svg'];
+      const expected = ['LICENSE', 'package.json', 'SECURITY.md', 'bench/results.json', 'bench/results.svg'];
       if (existsSync(join(root, 'README.md'))) expected.push('README.md');
       expect(outside).to.have.members(expected);
     });
