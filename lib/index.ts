@@ -34,4 +34,10 @@ export {
   Strategy,
   Strategy as EventpopStrategy,
 } from './strategy';
+export type {
+  EventpopTicket,
+  EventpopTicketJSON,
+  EventpopTicketsResponse,
+  EventpopTicketType,
+} from './ticket';
 export type { EventpopTokenParams } from './token';
