@@ -49,7 +49,11 @@ export type EventpopAPIErrorCode =
   | 'unexpected_status'
   | 'redirected'
   | 'invalid_response'
-  | 'response_too_large';
+  | 'response_too_large'
+  /** The tickets list's pages contradict each other or themselves (a page number, a total, a count). */
+  | 'inconsistent_pages'
+  /** The tickets list did not end within the page limit (100 pages). */
+  | 'too_many_pages';
 
 /** The fields an {@link EventpopAPIError} carries besides its message. */
 export interface EventpopAPIErrorDetails {
@@ -61,8 +65,9 @@ export interface EventpopAPIErrorDetails {
 
 /**
  * Eventpop's API answered, but not with what was asked for: a refused token (401), a missing
- * scope (403), the rate limit (429), a server error (5xx), a redirect, or a body that is not a
- * usable profile. Network failures are {@link InternalOAuthError}s instead.
+ * scope (403), the rate limit (429), a server error (5xx), a redirect, a body that is not a
+ * usable profile or tickets list, or tickets pages that contradict each other or never end.
+ * Network failures are {@link InternalOAuthError}s instead.
  *
  * @example
  * ```ts

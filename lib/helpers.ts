@@ -1,11 +1,17 @@
-// Token helpers beyond login: refresh a user's token, get an app token, fetch a profile again, revoke.
+// Helpers beyond login: refresh a user's token, get an app token, fetch a profile again, list tickets, revoke.
 import {
   type ApplicationTokenOptions,
   type EventpopClientOptions,
+  type EventpopTicketPageQuery,
+  type EventpopTicketQuery,
   resolveClientOptions,
   resolveScope,
+  resolveTicketPageQuery,
+  resolveTicketQuery,
 } from './options';
 import type { EventpopProfile } from './profile';
+import type { EventpopTicket } from './ticket';
+import { type EventpopTicketPage, requestTicketPage, selectedTickets } from './tickets';
 import { type EventpopTokenParams, requestRevocation, requestToken, type TokenResult } from './token';
 import { requestProfile } from './userinfo';
 
@@ -109,6 +115,64 @@ export async function fetchProfile(
   accessToken: string,
 ): Promise<EventpopProfile> {
   return requestProfile(resolveClientOptions(options), requireToken(accessToken, 'the access token'));
+}
+
+/**
+ * Every one of the user's tickets for an organizer's events, page after page, as an async
+ * iterable: each page is requested once, after the one before, with the token in the
+ * `Authorization` header. `eventId` and `status` are applied here, to every page (Eventpop
+ * documents no server-side filter); without them every ticket is yielded, `revoked` ones
+ * included. The listing ends on a short page or when `page * perPage` reaches `total`, and
+ * stops with an error rather than return a list it cannot trust: pages that contradict each
+ * other (`inconsistent_pages`) or more than 100 of them (`too_many_pages`).
+ *
+ * The options and query are checked at once (a `TypeError` naming what is wrong); requests
+ * start when iteration does.
+ *
+ * @example
+ * ```ts
+ * for await (const ticket of listTickets({ clientID, clientSecret }, user.accessToken, { organizerId: 1017 })) {
+ *   console.log(ticket.eventId, ticket.referenceCode, ticket.status);
+ * }
+ * ```
+ * @throws {EventpopAPIError} the token was refused (`invalid_token`: also an application issued
+ * for another organizer), lacks `public`, a page is not a tickets list, the pages contradict
+ * each other or do not end, ...
+ * @throws {InternalOAuthError} network failure or timeout (`code: 'ETIMEDOUT'`), per page.
+ */
+export function listTickets(
+  options: EventpopClientOptions,
+  accessToken: string,
+  query: EventpopTicketQuery,
+): AsyncIterable<EventpopTicket> {
+  const config = resolveClientOptions(options);
+  const token = requireToken(accessToken, 'the access token');
+  const resolved = resolveTicketQuery(query);
+  return { [Symbol.asyncIterator]: () => selectedTickets(config, token, resolved) };
+}
+
+/**
+ * One page of the user's tickets for an organizer's events, unfiltered, for callers who page
+ * themselves: ask for `nextPage` until it is absent. The page is checked against the request
+ * (page number, `count`, `per_page`, `total`); an answer that contradicts it is an
+ * `inconsistent_pages` error.
+ *
+ * @example
+ * ```ts
+ * const first = await fetchTicketPage(options, accessToken, { organizerId: 1017, perPage: 50 });
+ * first.tickets; first.total; first.nextPage; // 2, or undefined on the last page
+ * ```
+ * @throws {EventpopAPIError} as for {@link listTickets}.
+ * @throws {InternalOAuthError} network failure or timeout.
+ */
+export async function fetchTicketPage(
+  options: EventpopClientOptions,
+  accessToken: string,
+  query: EventpopTicketPageQuery,
+): Promise<EventpopTicketPage> {
+  const config = resolveClientOptions(options);
+  const token = requireToken(accessToken, 'the access token');
+  return requestTicketPage(config, token, resolveTicketPageQuery(query));
 }
 
 /**

@@ -11,7 +11,9 @@ export {
 export {
   type EventpopToken,
   fetchProfile,
+  fetchTicketPage,
   getApplicationToken,
+  listTickets,
   refreshAccessToken,
   revokeToken,
 } from './helpers';
@@ -22,6 +24,10 @@ export {
   type EventpopStrategyOptions,
   type EventpopStrategyOptionsBase,
   type EventpopStrategyOptionsWithRequest,
+  type EventpopTicketOrderBy,
+  type EventpopTicketPageQuery,
+  type EventpopTicketQuery,
+  type EventpopTicketsOption,
   type SkipUserProfileOption,
 } from './options';
 export { type EventpopMeResponse, type EventpopProfile, type EventpopUser, parseProfile } from './profile';
@@ -40,4 +46,5 @@ export type {
   EventpopTicketsResponse,
   EventpopTicketType,
 } from './ticket';
+export type { EventpopTicketPage } from './tickets';
 export type { EventpopTokenParams } from './token';

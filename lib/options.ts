@@ -5,6 +5,7 @@ import { isIPv4 } from 'node:net';
 import type OAuth2Strategy = require('passport-oauth2');
 
 import type { HttpSettings } from './http';
+import type { EventpopTicket } from './ticket';
 
 // The package's own version, for the default User-Agent (package.json sits beside dist/).
 const { version } = require('../package.json') as { version: string };
@@ -105,12 +106,74 @@ export interface EventpopStrategyOptionsBase extends EventpopClientOptions {
    * for one that takes fewer parameters the default is `false` and `true` is refused.
    */
   pkce?: boolean | undefined;
-  /** Skip the `/api/public/me` request (the verify callback then gets no profile). */
+  /** Skip the `/api/public/me` request (the verify callback then gets no profile). Not with `tickets`. */
   skipUserProfile?: SkipUserProfileOption | undefined;
+  /**
+   * Fetch the user's tickets for one organizer (and event) at sign-in, every page, at the same
+   * time as the profile; they arrive as `profile.tickets`. With `required: true` the strategy
+   * itself refuses a user who holds no ticket that counts.
+   */
+  tickets?: EventpopTicketsOption | undefined;
   /** Trust `X-Forwarded-Proto` and `X-Forwarded-Host` when resolving a relative callbackURL. */
   proxy?: boolean | undefined;
   /** Session key under which the state is kept. Default `oauth2:<authorization host>`. */
   sessionKey?: string | undefined;
+}
+
+/** What the tickets list can be sorted by (`id` when not given). */
+export type EventpopTicketOrderBy = 'id' | 'created_at' | 'updated_at' | 'used_at';
+
+/** The fields every tickets query shares. */
+interface TicketQueryBase {
+  /**
+   * The organizer whose events' tickets are listed: the one Eventpop issued your application for
+   * (a token of an application issued for another organizer gets 401). A positive integer.
+   */
+  organizerId: number;
+  /** Tickets per page to ask for, 1 to 1000; Eventpop may answer fewer (it caps). Default 100. */
+  perPage?: number | undefined;
+  /** Sort key; Eventpop's default is `id`. */
+  orderBy?: EventpopTicketOrderBy | undefined;
+  /** Sort direction; Eventpop's default is `asc`. */
+  order?: 'asc' | 'desc' | undefined;
+}
+
+/** One page of the tickets list, for {@link fetchTicketPage}: Eventpop's page, unfiltered. */
+export interface EventpopTicketPageQuery extends TicketQueryBase {
+  /** Which page, from 1 (the default). */
+  page?: number | undefined;
+}
+
+/** Which tickets {@link listTickets} yields: every page, filtered by event and status here. */
+export interface EventpopTicketQuery extends TicketQueryBase {
+  /**
+   * Only tickets for this event, or these events. Applied by the package on every page (the
+   * documented way), not sent to Eventpop. Default: every event of the organizer.
+   */
+  eventId?: number | readonly number[] | undefined;
+  /** Only tickets with one of these statuses (`active`, `used`, `revoked`, ...). Default: all. */
+  status?: readonly string[] | undefined;
+}
+
+/** The strategy's `tickets` option: which of the user's tickets count at sign-in. */
+export interface EventpopTicketsOption {
+  /** The organizer Eventpop issued your application for (a positive integer). Required. */
+  organizerId: number;
+  /** Only tickets for this event or these events count. Default: every event of the organizer. */
+  eventId?: number | readonly number[] | undefined;
+  /**
+   * Statuses that count. Default: every status but `revoked` (`used` means the holder has
+   * checked in, still a genuine attendee); a ticket Eventpop sent without a status never counts.
+   */
+  status?: readonly string[] | undefined;
+  /**
+   * `true`: refuse a user who holds no ticket that counts, before the verify callback, with
+   * `fail` (status 403; your `failureRedirect` and `failureMessage` apply). Default `false`: the
+   * verify callback decides, from `profile.tickets`.
+   */
+  required?: boolean | undefined;
+  /** Tickets per page to ask for, 1 to 1000. Default 100. */
+  perPage?: number | undefined;
 }
 
 /** Options of {@link Strategy} whose verify callback does not receive the request. */
@@ -156,6 +219,7 @@ export const STRATEGY_OPTION_KEYS = {
   store: true,
   pkce: true,
   skipUserProfile: true,
+  tickets: true,
   proxy: true,
   sessionKey: true,
   passReqToCallback: true,
@@ -196,6 +260,8 @@ export interface ClientConfig {
   readonly tokenURL: URL;
   readonly profileURL: URL;
   readonly revocationURL: URL;
+  /** `${baseURL}/api/public`, for the endpoints whose path holds an id (the tickets list). */
+  readonly apiBase: string;
   readonly http: HttpSettings;
 }
 
@@ -497,6 +563,7 @@ export function resolveClientOptions(
     tokenURL,
     profileURL,
     revocationURL,
+    apiBase: from('/api/public'),
     http: { timeout, agent, headers },
   };
 }
@@ -599,6 +666,167 @@ export function resolveCallbackURL(value: unknown): string {
     fail(`the callbackURL option must be absolute or start with '/', got ${quote(callbackURL)}.`);
   }
   return callbackURL;
+}
+
+/** Tickets per page asked for unless `perPage` says otherwise: Eventpop's default of 10 would cost round trips. */
+export const DEFAULT_TICKETS_PER_PAGE = 100;
+const MAX_TICKETS_PER_PAGE = 1000;
+const ORDER_BY: readonly EventpopTicketOrderBy[] = ['id', 'created_at', 'updated_at', 'used_at'];
+
+/** A tickets query, validated; `selects` is the filter applied to every page (none: every ticket). @internal */
+export interface TicketListQuery {
+  readonly organizerId: number;
+  readonly perPage: number;
+  readonly orderBy: EventpopTicketOrderBy | undefined;
+  readonly order: 'asc' | 'desc' | undefined;
+  readonly selects: ((ticket: EventpopTicket) => boolean) | undefined;
+}
+
+/** The strategy's ticket check, validated. @internal */
+export interface TicketCheck extends TicketListQuery {
+  readonly required: boolean;
+  /** Says, for the refusal message, which tickets count: `event 7210, status not revoked`. */
+  readonly describe: string;
+}
+
+function positiveInteger(value: unknown, name: string, hint: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    fail(`${name} must be a positive integer (${hint}), got ${describeValue(value)}.`);
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (Array.isArray(value)) return 'an array';
+  return value === null ? 'null' : typeof value === 'number' ? String(value) : typeof value;
+}
+
+function resolveEventIds(value: unknown, name: FieldName): ReadonlySet<number> | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value))
+    return new Set([positiveInteger(value, name('eventId'), 'an Eventpop event id')]);
+  if (value.length === 0)
+    fail(`${name('eventId')} must be an event id or a non-empty array of them, got [].`);
+  return new Set(value.map((id, i) => positiveInteger(id, name(`eventId[${i}]`), 'an Eventpop event id')));
+}
+
+function resolveStatuses(value: unknown, name: FieldName): ReadonlySet<string> | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length === 0) {
+    fail(
+      `${name('status')} must be a non-empty array of ticket statuses such as ['active', 'used'], got ${describeValue(value)}.`,
+    );
+  }
+  return new Set(
+    value.map((status, i) => {
+      if (typeof status !== 'string' || status.trim() === '') {
+        fail(
+          `${name(`status[${i}]`)} must be a ticket status such as 'active', got ${describeValue(status)}.`,
+        );
+      }
+      // The parser lower-cases what Eventpop sends; compare like with like.
+      return status.trim().toLowerCase();
+    }),
+  );
+}
+
+/** How messages name a field: `the tickets.eventId option` or `the query's eventId`. */
+type FieldName = (field: string) => string;
+const optionField: FieldName = (field) => `the tickets.${field} option`;
+const queryField: FieldName = (field) => `the query's ${field}`;
+
+function resolvePaging(o: TicketQueryBase, name: FieldName): Omit<TicketListQuery, 'selects'> {
+  const organizerId = positiveInteger(
+    o.organizerId,
+    name('organizerId'),
+    'the id of the organizer Eventpop issued your application for',
+  );
+  const perPage =
+    o.perPage === undefined
+      ? DEFAULT_TICKETS_PER_PAGE
+      : positiveInteger(o.perPage, name('perPage'), 'tickets per page');
+  if (perPage > MAX_TICKETS_PER_PAGE) {
+    fail(`${name('perPage')} must be at most ${MAX_TICKETS_PER_PAGE}, got ${perPage}.`);
+  }
+  if (o.orderBy !== undefined && !ORDER_BY.includes(o.orderBy)) {
+    fail(
+      `${name('orderBy')} must be one of ${ORDER_BY.map((k) => `'${k}'`).join(', ')}, got ${describeValue(o.orderBy)}.`,
+    );
+  }
+  if (o.order !== undefined && o.order !== 'asc' && o.order !== 'desc') {
+    fail(`${name('order')} must be 'asc' or 'desc', got ${describeValue(o.order)}.`);
+  }
+  return { organizerId, perPage, orderBy: o.orderBy, order: o.order };
+}
+
+function objectOf<T>(value: unknown, name: string, example: string): T {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail(`${name} must be an object such as ${example}, got ${describeValue(value)}.`);
+  }
+  return value as T;
+}
+
+/**
+ * The `eventId` and `status` filter of a query or option. `defaultStatus` decides which statuses
+ * count when `status` is not given; without it, every ticket passes, with a status or not.
+ */
+function ticketFilter(
+  o: Pick<EventpopTicketQuery, 'eventId' | 'status'>,
+  name: FieldName,
+  defaultStatus?: (status: string) => boolean,
+) {
+  const eventIds = resolveEventIds(o.eventId, name);
+  const statuses = resolveStatuses(o.status, name);
+  const counts = statuses === undefined ? defaultStatus : (status: string) => statuses.has(status);
+  const selects =
+    eventIds === undefined && counts === undefined
+      ? undefined
+      : (t: EventpopTicket) =>
+          (eventIds === undefined || eventIds.has(t.eventId)) &&
+          (counts === undefined || (t.status !== undefined && counts(t.status)));
+  return { eventIds, statuses, selects };
+}
+
+/** Validates the query of {@link listTickets}. @internal */
+export function resolveTicketQuery(query: unknown): TicketListQuery {
+  const q = objectOf<EventpopTicketQuery>(query, 'the tickets query', '{ organizerId: 1017, eventId: 7210 }');
+  const { selects } = ticketFilter(q, queryField);
+  return { ...resolvePaging(q, queryField), selects };
+}
+
+/** Validates the query of {@link fetchTicketPage}; returns it with the page number. @internal */
+export function resolveTicketPageQuery(query: unknown): Omit<TicketListQuery, 'selects'> & { page: number } {
+  const q = objectOf<EventpopTicketPageQuery>(
+    query,
+    'the tickets page query',
+    '{ organizerId: 1017, page: 2 }',
+  );
+  const page = q.page === undefined ? 1 : positiveInteger(q.page, queryField('page'), 'a page number from 1');
+  return { ...resolvePaging(q, queryField), page };
+}
+
+/** Validates the strategy's `tickets` option; `undefined` when it is not given. @internal */
+export function resolveTicketsOption(value: unknown): TicketCheck | undefined {
+  if (value === undefined) return undefined;
+  const o = objectOf<EventpopTicketsOption>(
+    value,
+    'the tickets option',
+    '{ organizerId: 1017, eventId: 7210 }',
+  );
+  // By default every status but revoked counts: `used` is a holder who has checked in.
+  const { eventIds, statuses, selects } = ticketFilter(o, optionField, (status) => status !== 'revoked');
+  const required = resolveBoolean(o.required, 'tickets.required', false);
+  const paging = resolvePaging(o, optionField);
+  const events = eventIds === undefined ? 'any event' : `event ${[...eventIds].join(' or ')}`;
+  const which = statuses === undefined ? 'not revoked' : [...statuses].join(' or ');
+  return {
+    ...paging,
+    selects: selects as (ticket: EventpopTicket) => boolean,
+    required,
+    describe: `organizer ${paging.organizerId}, ${events}, status ${which}`,
+  };
 }
 
 /** Throws the error for a missing or wrong verify callback. @internal */
