@@ -30,7 +30,13 @@ export {
   type EventpopTicketsOption,
   type SkipUserProfileOption,
 } from './options';
-export { type EventpopMeResponse, type EventpopProfile, type EventpopUser, parseProfile } from './profile';
+export {
+  type EventpopMeResponse,
+  type EventpopProfile,
+  type EventpopProfileWithTickets,
+  type EventpopUser,
+  parseProfile,
+} from './profile';
 export {
   type EventpopVerifyCallback,
   type EventpopVerifyFunction,

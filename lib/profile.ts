@@ -1,6 +1,7 @@
 // Pure: the body of /api/public/me -> a normalized EventpopProfile (no I/O).
 import { EventpopAPIError } from './errors';
 import { describeJSONProblem, type JSONObject, readJSON } from './json';
+import type { EventpopTicket } from './ticket';
 
 /**
  * The user object of `/api/public/me` as Eventpop documents it. Every field but `id` may be
@@ -46,11 +47,19 @@ export interface EventpopProfile {
   gender?: string;
   /** `YYYY-MM-DD`, as Eventpop sent it. */
   birthday?: string;
+  /**
+   * With the strategy's `tickets` option: the user's tickets that count (that organizer's, that
+   * event's, that status), from every page of the list. Absent without the option.
+   */
+  tickets?: EventpopTicket[];
   /** The body text as received. */
   _raw: string;
   /** The parsed body as Eventpop sent it (wrapper included), minus any `__proto__` key. */
   _json: EventpopMeResponse;
 }
+
+/** The profile of a strategy given the `tickets` option: `tickets` is always there (maybe empty). */
+export type EventpopProfileWithTickets = EventpopProfile & { tickets: EventpopTicket[] };
 
 // Longest value kept per field: longer ones are left out rather than cut, since a cut value is
 // a wrong value, and no real name, address or URL comes near these.

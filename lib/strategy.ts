@@ -10,62 +10,76 @@ import {
   checkVerify,
   type EventpopStrategyOptions,
   type EventpopStrategyOptionsWithRequest,
+  type EventpopTicketsOption,
   resolveBoolean,
   resolveCallbackURL,
   resolveClientOptions,
   resolvePKCE,
   resolveScope,
   resolveStore,
+  resolveTicketsOption,
   STRATEGY_OPTION_KEYS,
+  type TicketCheck,
 } from './options';
-import type { EventpopProfile } from './profile';
+import type { EventpopProfile, EventpopProfileWithTickets } from './profile';
+import { collectTickets } from './tickets';
 import { type EventpopTokenParams, requestToken } from './token';
 import { requestProfile } from './userinfo';
 
 /** What the verify callback calls: `done(err)`, `done(null, user)` or `done(null, false, info)`. */
 export type EventpopVerifyCallback = (err?: unknown, user?: Express.User | false, info?: object) => void;
 
-/** `(accessToken, refreshToken, profile, done)`. */
-export type EventpopVerifyFunction = (
+/**
+ * `(accessToken, refreshToken, profile, done)`. `P` is the profile's type:
+ * {@link EventpopProfileWithTickets} for a strategy given the `tickets` option.
+ */
+export type EventpopVerifyFunction<P extends EventpopProfile = EventpopProfile> = (
   accessToken: string,
   refreshToken: string,
-  profile: EventpopProfile,
+  profile: P,
   done: EventpopVerifyCallback,
 ) => void;
 
 /** `(accessToken, refreshToken, params, profile, done)`: `params` is the token response (`expires_in`, ...). */
-export type EventpopVerifyFunctionWithParams = (
+export type EventpopVerifyFunctionWithParams<P extends EventpopProfile = EventpopProfile> = (
   accessToken: string,
   refreshToken: string,
   params: EventpopTokenParams,
-  profile: EventpopProfile,
+  profile: P,
   done: EventpopVerifyCallback,
 ) => void;
 
 /** `(req, accessToken, refreshToken, profile, done)`, with `passReqToCallback: true`. */
-export type EventpopVerifyFunctionWithRequest = (
+export type EventpopVerifyFunctionWithRequest<P extends EventpopProfile = EventpopProfile> = (
   req: Request,
   accessToken: string,
   refreshToken: string,
-  profile: EventpopProfile,
+  profile: P,
   done: EventpopVerifyCallback,
 ) => void;
 
 /** `(req, accessToken, refreshToken, params, profile, done)`, with `passReqToCallback: true`. */
-export type EventpopVerifyFunctionWithRequestAndParams = (
+export type EventpopVerifyFunctionWithRequestAndParams<P extends EventpopProfile = EventpopProfile> = (
   req: Request,
   accessToken: string,
   refreshToken: string,
   params: EventpopTokenParams,
-  profile: EventpopProfile,
+  profile: P,
   done: EventpopVerifyCallback,
 ) => void;
 
+/** Options given the `tickets` option: the verify callback's profile then has `tickets`. */
+type WithTickets<O> = O & { tickets: EventpopTicketsOption };
+
+/** What passport adds to the object it calls `authenticate` on (and so `userProfile`): the actions. */
+type Delegate = { fail?: (challenge: { message: string; code: string }, status: number) => void };
+
+// Every form accepts a profile with tickets (the narrowest profile), so any overload's verify fits.
 type AnyVerify =
-  | EventpopVerifyFunction
-  | EventpopVerifyFunctionWithParams
-  | EventpopVerifyFunctionWithRequest
-  | EventpopVerifyFunctionWithRequestAndParams;
+  | EventpopVerifyFunction<EventpopProfileWithTickets>
+  | EventpopVerifyFunctionWithParams<EventpopProfileWithTickets>
+  | EventpopVerifyFunctionWithRequest<EventpopProfileWithTickets>
+  | EventpopVerifyFunctionWithRequestAndParams<EventpopProfileWithTickets>;
 
 // passport-oauth2's helper for the request's own URL, which it resolves a relative callbackURL against.
 const { originalURL } = require('passport-oauth2/lib/utils') as {
@@ -170,10 +184,30 @@ export class Strategy extends OAuth2Strategy {
   private readonly _eventpop: ClientConfig;
   /** Whether callbacks carry a state to check (`state` or a `store`). */
   private readonly _eventpopState: boolean;
+  /** The `tickets` option, validated; undefined without it. */
+  private readonly _tickets: TicketCheck | undefined;
 
+  // Each form twice, the one with `tickets` first: its profile has `tickets`. An options object
+  // without `tickets` fails the first before the callback is typed, so it gets the second.
+  constructor(
+    options: WithTickets<EventpopStrategyOptions>,
+    verify: EventpopVerifyFunction<EventpopProfileWithTickets>,
+  );
   constructor(options: EventpopStrategyOptions, verify: EventpopVerifyFunction);
+  constructor(
+    options: WithTickets<EventpopStrategyOptions>,
+    verify: EventpopVerifyFunctionWithParams<EventpopProfileWithTickets>,
+  );
   constructor(options: EventpopStrategyOptions, verify: EventpopVerifyFunctionWithParams);
+  constructor(
+    options: WithTickets<EventpopStrategyOptionsWithRequest>,
+    verify: EventpopVerifyFunctionWithRequest<EventpopProfileWithTickets>,
+  );
   constructor(options: EventpopStrategyOptionsWithRequest, verify: EventpopVerifyFunctionWithRequest);
+  constructor(
+    options: WithTickets<EventpopStrategyOptionsWithRequest>,
+    verify: EventpopVerifyFunctionWithRequestAndParams<EventpopProfileWithTickets>,
+  );
   constructor(
     options: EventpopStrategyOptionsWithRequest,
     verify: EventpopVerifyFunctionWithRequestAndParams,
@@ -181,6 +215,14 @@ export class Strategy extends OAuth2Strategy {
   constructor(options: EventpopStrategyOptions | EventpopStrategyOptionsWithRequest, verify: AnyVerify) {
     const config = resolveClientOptions(options, STRATEGY_OPTION_KEYS);
     checkVerify(verify);
+    const tickets = resolveTicketsOption(options.tickets);
+    if (tickets && options.skipUserProfile !== undefined && options.skipUserProfile !== false) {
+      throw new TypeError(
+        'passport-eventpop: the tickets option cannot be used with skipUserProfile: the tickets are fetched ' +
+          'with the profile and arrive as profile.tickets, so skipping the profile would skip the ticket check. ' +
+          'Remove skipUserProfile, or drop tickets and call listTickets() when you need them.',
+      );
+    }
     const callbackURL = resolveCallbackURL(options.callbackURL);
     const scope = resolveScope(options.scope);
     const state = resolveBoolean(options.state, 'state', true);
@@ -214,6 +256,7 @@ export class Strategy extends OAuth2Strategy {
     this.name = 'eventpop';
     this._eventpop = config;
     this._eventpopState = stateful;
+    this._tickets = tickets;
 
     // The base class sends its token request through node-oauth, which has no timeout, counts
     // 3xx as success and returns plain objects as errors (PITFALLS.md). Route the exchange
@@ -281,10 +324,43 @@ export class Strategy extends OAuth2Strategy {
    * Fetches `/api/public/me` with the access token in the `Authorization` header and builds the
    * {@link EventpopProfile}. Fails with an `EventpopAPIError` for an answer that is not a
    * profile, or an `InternalOAuthError` for a network failure or timeout.
+   *
+   * With the `tickets` option, the tickets list's first page is requested at the same time as
+   * the profile (the same round trips as a plain login), its other pages after it, and the
+   * tickets that count become `profile.tickets`. Any failure of either fails the login: no user
+   * is signed in without the check that was asked for. With `required: true` and no ticket that
+   * counts, the login ends with `fail` (status 403) and the verify callback is not called.
    */
   override userProfile(accessToken: string, done: (err?: unknown, profile?: EventpopProfile) => void): void {
-    requestProfile(this._eventpop, accessToken).then(
-      (profile) => done(null, profile),
+    const check = this._tickets;
+    if (check === undefined) {
+      requestProfile(this._eventpop, accessToken).then(
+        (profile) => done(null, profile),
+        (err: unknown) => done(err),
+      );
+      return;
+    }
+    // passport calls authenticate(), and through it this method, on a per-request object made
+    // with Object.create(strategy) that carries fail(); refusing from here keeps the decision
+    // inside the strategy and before the verify callback.
+    const delegate = this as this & Delegate;
+    Promise.all([
+      requestProfile(this._eventpop, accessToken),
+      collectTickets(this._eventpop, accessToken, check),
+    ]).then(
+      ([profile, tickets]) => {
+        profile.tickets = tickets;
+        if (!check.required || tickets.length > 0) return done(null, profile);
+        const challenge = {
+          message: `This Eventpop account holds no ticket that counts for this sign-in (${check.describe}).`,
+          code: 'ticket_required',
+        };
+        if (typeof delegate.fail === 'function') return delegate.fail(challenge, 403);
+        // Called outside authenticate() (no fail to call): an error, never a profile that passed.
+        done(
+          Object.assign(new Error(`passport-eventpop: ${challenge.message}`), { ...challenge, status: 403 }),
+        );
+      },
       (err: unknown) => done(err),
     );
   }

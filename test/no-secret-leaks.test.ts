@@ -31,6 +31,8 @@ interface Row {
   readonly name: string;
   readonly token?: Handler;
   readonly me?: Handler;
+  /** With it, the strategy checks tickets (organizer 1017) and the list answers with this. */
+  readonly tickets?: Handler;
   readonly options?: () => Promise<Partial<EventpopStrategyOptions>>;
   /** The callback's query instead of `code` and the right state. */
   readonly query?: Record<string, string>;
@@ -251,9 +253,45 @@ const ROWS: Row[] = [
     name: 'an unknown /me host',
     options: async () => ({ profileURL: 'https://eventpop.invalid/api/public/me' }),
   },
+  {
+    name: 'a 401 from the tickets list echoing the token',
+    tickets: (req, res, body) => {
+      res.writeHead(401, {
+        'WWW-Authenticate': `Bearer error="invalid_token", error_description="${echo(req, body)}"`,
+      });
+      res.end(echo(req, body));
+    },
+  },
+  {
+    name: 'a 302 from the tickets list with the token in Location',
+    tickets: (req, res) => {
+      const token = (req.headers.authorization ?? '').replace('Bearer ', '');
+      res.writeHead(302, { Location: `https://eventpop.me/t/${token}?access_token=${token}` });
+      res.end();
+    },
+  },
+  {
+    name: 'a tickets list that is not a list, echoing the token',
+    tickets: (req, res, body) => json(res, 200, { tickets: echo(req, body), error: echo(req, body) }),
+  },
+  {
+    name: 'tickets pages that contradict themselves, echoing the token',
+    tickets: (req, res, body) =>
+      json(res, 200, { page: 9, total: 1, tickets: [{ id: 1, event_id: 2, email: echo(req, body) }] }),
+  },
+  {
+    name: 'a tickets list over 1 MiB echoing the token',
+    tickets: (req, res, body) => json(res, 200, { tickets: [], pad: echo(req, body).repeat(oneMiB / 50) }),
+  },
+  { name: 'the tickets list never answering', tickets: hang, options: async () => ({ timeout: 300 }) },
+  {
+    name: 'a user refused by tickets.required',
+    tickets: (_req, res) => json(res, 200, { total: 0, tickets: [] }),
+    options: async () => ({ tickets: { organizerId: 1017, required: true } }),
+  },
 ];
 
-/** An Eventpop on loopback: /oauth/token and /api/public/me answered by the row (or successfully). */
+/** An Eventpop on loopback: /oauth/token, /api/public/me and the tickets list answered by the row (or successfully). */
 function eventpop(row: Row, verifiers: string[]): Promise<LoopbackServer> {
   return httpServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -264,7 +302,9 @@ function eventpop(row: Row, verifiers: string[]): Promise<LoopbackServer> {
       if (verifier) verifiers.push(verifier);
       const handler = req.url?.startsWith('/oauth/token')
         ? (row.token ?? tokenSuccess)
-        : (row.me ?? meSuccess);
+        : req.url?.startsWith('/api/public/organizers/')
+          ? (row.tickets ?? hang)
+          : (row.me ?? meSuccess);
       handler(req, res, body);
     });
   });
@@ -350,6 +390,7 @@ describe('no secret leaks', () => {
         clientSecret: SECRET.clientSecret,
         baseURL: server.url,
         pkce: true,
+        ...(row.tickets ? { tickets: { organizerId: 1017 } } : {}),
         ...(await row.options?.()),
       });
       const output = captureOutput();

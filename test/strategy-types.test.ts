@@ -5,6 +5,7 @@ import ts from 'typescript';
 
 const TYPES_DIR = path.join(__dirname, 'types');
 const VERIFY_FORMS = path.join(TYPES_DIR, 'verify-forms.ts');
+const TICKETS = path.join(TYPES_DIR, 'tickets.ts');
 /** Exists only in memory: a use of the strategy that must not compile. */
 const WRONG = path.join(TYPES_DIR, 'deliberately-wrong.ts');
 const WRONG_SOURCE = `
@@ -39,9 +40,9 @@ function compile(): Map<string, readonly ts.Diagnostic[]> {
     path.resolve(name) === WRONG
       ? ts.createSourceFile(name, WRONG_SOURCE, language, true)
       : getSourceFile.call(host, name, language, ...rest);
-  const program = ts.createProgram({ rootNames: [VERIFY_FORMS, WRONG], options, host });
+  const program = ts.createProgram({ rootNames: [VERIFY_FORMS, TICKETS, WRONG], options, host });
   const byFile = new Map<string, readonly ts.Diagnostic[]>();
-  for (const file of [VERIFY_FORMS, WRONG]) {
+  for (const file of [VERIFY_FORMS, TICKETS, WRONG]) {
     const source = program.getSourceFile(file);
     if (!source) throw new Error(`${file} is not in the program`);
     byFile.set(file, [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)]);
@@ -66,6 +67,10 @@ describe('the TypeScript types', () => {
 
   it('accept every verify form and reject every wrong use in test/types/verify-forms.ts', () => {
     expect((diagnostics.get(VERIFY_FORMS) ?? []).map(describeDiagnostic)).to.deep.equal([]);
+  });
+
+  it('type profile.tickets as present with the tickets option, and accept and reject the uses in test/types/tickets.ts', () => {
+    expect((diagnostics.get(TICKETS) ?? []).map(describeDiagnostic)).to.deep.equal([]);
   });
 
   it('reject reading displayName on the token params', () => {
