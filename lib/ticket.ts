@@ -195,7 +195,7 @@ function ticketType(value: unknown): EventpopTicketType | undefined {
 }
 
 /**
- * Builds one ticket from an entry of the list; `undefined` for an entry that is not an object or
+ * @internal Builds one ticket from an entry of the list; `undefined` for an entry that is not an object or
  * has no usable `id` or `event_id` (such a ticket cannot be matched to an event, so it cannot
  * count).
  */
@@ -235,7 +235,7 @@ function invalid(message: string, status: number): EventpopAPIError {
 }
 
 /**
- * Reads one page of the tickets list: the usable tickets, and the metadata the server echoed
+ * @internal Reads one page of the tickets list: the usable tickets, and the metadata the server echoed
  * (`page`, `per_page`, `count`, `total`), each absent when it sent no usable value. Checking the
  * metadata against the request is the caller's job.
  *

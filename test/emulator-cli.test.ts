@@ -167,7 +167,7 @@ describe('emulator CLI flags', () => {
     [['--client-id', ''], '--client-id must not be empty'],
     [['--client-secret', ''], '--client-secret must not be empty'],
     [['--allowed-host', 'http://emulator:4000'], '--allowed-host takes a host name'],
-    [['--fault', 'profile={"status":500}'], 'an endpoint among authorize, token, me, revoke'],
+    [['--fault', 'profile={"status":500}'], 'an endpoint among authorize, token, me, tickets, revoke'],
     [['--fault', 'token={status:500}'], 'not valid JSON'],
     [['--fault', 'token={"status":500,"time":1}'], 'unknown field "time"'],
     [['stray'], 'unexpected argument "stray"'],

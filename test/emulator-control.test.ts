@@ -72,7 +72,7 @@ describe('emulator: control routes', () => {
     [
       'an unknown endpoint',
       { endpoint: 'profile', fault: { status: 500 } },
-      /unknown endpoint "profile".*authorize, token, me, revoke/,
+      /unknown endpoint "profile".*authorize, token, me, tickets, revoke/,
     ],
     [
       'a status out of range',
@@ -135,13 +135,13 @@ describe('emulator: control routes', () => {
     await get(emu, '/api/public/me');
     const read = await control(emu, 'GET', 'requests');
     expect(read.status).to.equal(200);
-    expect(read.body['counts']).to.deep.equal({ authorize: 0, token: 0, me: 1, revoke: 0 });
+    expect(read.body['counts']).to.deep.equal({ authorize: 0, token: 0, me: 1, tickets: 0, revoke: 0 });
     expect(read.body['requests']).to.deep.equal([
       { endpoint: 'me', method: 'GET', path: '/api/public/me', status: 401 },
     ]);
     await control(emu, 'DELETE', 'requests');
     expect((await control(emu, 'GET', 'requests')).body).to.deep.equal({
-      counts: { authorize: 0, token: 0, me: 0, revoke: 0 },
+      counts: { authorize: 0, token: 0, me: 0, tickets: 0, revoke: 0 },
       requests: [],
     });
   });

@@ -181,13 +181,15 @@ describe('emulator: request log', () => {
       const tokens = await login(emu);
       await me(emu, tokens.access_token);
       await get(emu, `/api/public/me?access_token=${tokens.access_token}`);
-      expect(emu.counts).to.deep.equal({ authorize: 2, token: 1, me: 2, revoke: 0 });
+      await get(emu, `/api/public/organizers/1017/tickets?access_token=${tokens.access_token}&page=2`);
+      expect(emu.counts).to.deep.equal({ authorize: 2, token: 1, me: 2, tickets: 1, revoke: 0 });
       expect(emu.requests.map((r) => [r.method, r.path, r.grantType, r.status])).to.deep.equal([
         ['GET', '/oauth/authorize', undefined, 200],
         ['POST', '/oauth/authorize', undefined, 302],
         ['POST', '/oauth/token', 'authorization_code', 200],
         ['GET', '/api/public/me', undefined, 200],
         ['GET', '/api/public/me', undefined, 200],
+        ['GET', '/api/public/organizers/1017/tickets', undefined, 200],
       ]);
       const logged = JSON.stringify(emu.requests);
       for (const secret of ['demo-secret', tokens.access_token, tokens.refresh_token ?? '']) {

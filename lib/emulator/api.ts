@@ -1,4 +1,4 @@
-// The resource API, GET /api/public/me: bearer token checks, the per-token rate limit and the profile.
+// The resource API: bearer token checks shared by every API route, and GET /api/public/me with its per-token rate limit.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { withAbsoluteAvatars } from './avatars';
 import { send, sendJson } from './http';
@@ -40,6 +40,27 @@ function overLimit(record: TokenRecord, limit: number, now: number): number | un
 }
 
 /**
+ * The live token a request carries, or `undefined` after answering Doorkeeper's refusal: `401`
+ * with an empty body and `WWW-Authenticate` naming why (invalid, expired, revoked).
+ */
+export function authorizeBearer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  query: URLSearchParams,
+  store: Store,
+): TokenRecord | undefined {
+  const token = bearerToken(req, query);
+  const record = token === undefined ? undefined : store.findByAccess(token);
+  const state = record === undefined ? 'unknown' : store.stateOf(record);
+  if (record !== undefined && state === 'valid') return record;
+  const problem = tokenProblems[state === 'valid' ? 'unknown' : state];
+  send(res, 401, '', {
+    'WWW-Authenticate': `Bearer realm="Doorkeeper", error="invalid_token", error_description="${problem}"`,
+  });
+  return undefined;
+}
+
+/**
  * `GET /api/public/me`. A refused token is `401` with an empty body and Doorkeeper's
  * `WWW-Authenticate`; an app token (client credentials, no user) or one without `public` is `403`.
  * Path-only avatar URLs are answered as absolute URLs on `origin`, where the request reached the emulator.
@@ -52,16 +73,8 @@ export function handleMe(
   rateLimit: number,
   origin: string,
 ): void {
-  const token = bearerToken(req, query);
-  const record = token === undefined ? undefined : store.findByAccess(token);
-  const state = record === undefined ? 'unknown' : store.stateOf(record);
-  if (record === undefined || state !== 'valid') {
-    const problem = tokenProblems[state === 'valid' ? 'unknown' : state];
-    send(res, 401, '', {
-      'WWW-Authenticate': `Bearer realm="Doorkeeper", error="invalid_token", error_description="${problem}"`,
-    });
-    return;
-  }
+  const record = authorizeBearer(req, res, query, store);
+  if (record === undefined) return;
   store.markUsed(record);
 
   const retryAfter = overLimit(record, rateLimit, store.now());

@@ -26,6 +26,7 @@ function banner(emu: Emulator, cli: CommandLine): string {
     `Authorize: ${emu.url}/oauth/authorize`,
     `Token:     ${emu.url}/oauth/token`,
     `Profile:   ${emu.url}/api/public/me`,
+    `Tickets:   ${emu.url}/api/public/organizers/<organizer id>/tickets`,
     `Avatars:   ${emu.url}/avatars/<user id>/<original|medium|thumb|tiny>.svg`,
   );
   if (cli.options.control)

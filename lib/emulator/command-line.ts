@@ -9,7 +9,7 @@ import { defaultClient } from './seed';
 /** @internal The `--help` text. */
 export const usage = `Usage: passport-eventpop-emulator [options]
 
-Starts a local Eventpop (OAuth 2.0 + /api/public/me) with one client and two users.
+Starts a local Eventpop (OAuth 2.0, /api/public/me, the tickets list) with one client, two users and tickets.
 
   --port <n>              TCP port (default 4000; 0 picks a free one)
   --host <address>        address to bind (default 127.0.0.1; 0.0.0.0 in a container)

@@ -3,10 +3,10 @@ import { type OutgoingHttpHeaders, type ServerResponse, STATUS_CODES } from 'nod
 import { send } from './http';
 
 /** The emulator's endpoints that faults can be injected into. */
-export type Endpoint = 'authorize' | 'token' | 'me' | 'revoke';
+export type Endpoint = 'authorize' | 'token' | 'me' | 'tickets' | 'revoke';
 
-/** The endpoints, in the order of a login. */
-export const endpoints: readonly Endpoint[] = ['authorize', 'token', 'me', 'revoke'];
+/** The endpoints, in the order of a login (`tickets`: any organizer's tickets list). */
+export const endpoints: readonly Endpoint[] = ['authorize', 'token', 'me', 'tickets', 'revoke'];
 
 /** A JSON value, for a fault's `body`. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -190,6 +190,8 @@ const sampleBodies: Readonly<Record<Endpoint, string>> = {
   authorize: '{"error":"server_error","error_description":"The authorization server encountered an error."}',
   token: `{"access_token":"${'a'.repeat(64)}","token_type":"Bearer","expires_in":7200,"refresh_token":"${'b'.repeat(64)}","scope":"public","created_at":1552036500}`,
   me: '{"user":{"id":4242,"full_name":"Somchai Jaidee","email":"somchai@example.com"}}',
+  tickets:
+    '{"success":true,"count":1,"total":1,"page":1,"per_page":10,"tickets":[{"id":901,"event_id":7210,"status":"active"}]}',
   revoke: '{}',
 };
 

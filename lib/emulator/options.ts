@@ -2,8 +2,15 @@
 
 import { isIP } from 'node:net';
 import { hostName } from './hosts';
-import { defaultClient, defaultUsers } from './seed';
+import { defaultClient, defaultEvents, defaultOrganizers, defaultTickets, defaultUsers } from './seed';
 import type { EmulatorClient, EmulatorUser, StoreLifetimes, StoreLimits } from './store';
+import {
+  checkTicketData,
+  type EmulatorEvent,
+  type EmulatorOrganizer,
+  type EmulatorTicket,
+  type TicketData,
+} from './tickets';
 
 /** Options of {@link createEmulator}. Every field is optional. */
 export interface EmulatorOptions {
@@ -15,6 +22,18 @@ export interface EmulatorOptions {
   clients?: readonly EmulatorClient[];
   /** Users offered on the sign-in page, the first preselected; default `defaultUsers`. */
   users?: readonly EmulatorUser[];
+  /**
+   * Organizers, their events, and the users' tickets for the tickets list. Default, when none of
+   * the three is given: `defaultOrganizers`, `defaultEvents` and `defaultTickets`; when any is
+   * given, the others default to none.
+   */
+  organizers?: readonly EmulatorOrganizer[];
+  /** Events, each of one of `organizers`. */
+  events?: readonly EmulatorEvent[];
+  /** Tickets, each for one of `events` and held by `user_id`. */
+  tickets?: readonly EmulatorTicket[];
+  /** The largest `per_page` the tickets list serves (Eventpop's is undocumented); default 100. */
+  maxTicketsPerPage?: number;
   /**
    * Skip the consent page: `GET /oauth/authorize` redirects with a code at once, for the first user
    * (`true`) or the one named (`{ userId }`). For unattended tests and benchmarks.
@@ -76,6 +95,7 @@ export interface ResolvedOptions {
   host: string;
   clients: readonly EmulatorClient[];
   users: readonly EmulatorUser[];
+  ticketData: TicketData;
   autoApproveUserId: number | undefined;
   profileRateLimit: number;
   lifetimes: StoreLifetimes;
@@ -128,6 +148,9 @@ function checkClient(c: EmulatorClient, i: number, seen: Set<string>): EmulatorC
   if (typeof c.clientSecret !== 'string' || c.clientSecret === '')
     fail(`${at}.clientSecret`, 'a non-empty string');
   if (typeof c.name !== 'string') fail(`${at}.name`, 'a string');
+  if (c.organizerId !== undefined && !(Number.isSafeInteger(c.organizerId) && c.organizerId > 0)) {
+    fail(`${at}.organizerId`, 'a positive integer');
+  }
   if (!Array.isArray(c.redirectUris) || c.redirectUris.length === 0) {
     fail(`${at}.redirectUris`, 'a non-empty array of absolute URLs');
   }
@@ -188,12 +211,19 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     tls = Object.freeze({ key, cert });
   }
 
+  const ticketData = checkTicketData(
+    options,
+    { organizers: defaultOrganizers, events: defaultEvents, tickets: defaultTickets },
+    clients,
+  );
+
   return {
     port,
     host,
     tls,
     clients,
     users,
+    ticketData,
     autoApproveUserId,
     profileRateLimit,
     requestLogSize,

@@ -12,6 +12,7 @@ import { send, sendJson } from './http';
 import { handleRevoke, handleToken } from './oauth';
 import { type EmulatorOptions, resolveOptions } from './options';
 import { type EmulatorClient, type EmulatorStats, type EmulatorUser, Store } from './store';
+import { handleTickets, ticketsPathOrganizer } from './tickets';
 
 /**
  * One request that reached the emulator. It never holds secrets: no query string, no body, no
@@ -75,7 +76,7 @@ export interface Emulator {
 }
 
 function emptyCounts(): Record<Endpoint, number> {
-  return { authorize: 0, token: 0, me: 0, revoke: 0 };
+  return { authorize: 0, token: 0, me: 0, tickets: 0, revoke: 0 };
 }
 
 const routes: Readonly<Record<string, Endpoint>> = {
@@ -89,7 +90,8 @@ const sweepEveryMs = 30_000;
 
 /**
  * Starts a local Eventpop: the OAuth 2.0 authorization and token endpoints of its Doorkeeper server,
- * token revocation and `GET /api/public/me`, all in memory, with fault injection for tests (from
+ * token revocation, `GET /api/public/me` and the user's tickets list
+ * (`GET /api/public/organizers/{id}/tickets`), all in memory, with fault injection for tests (from
  * this process with `inject`, from another through the `control` routes).
  *
  * @example
@@ -145,6 +147,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     if (endpoint === 'revoke' && method === 'POST') return handleRevoke(req, res, store);
     if (endpoint === 'me' && method === 'GET')
       return handleMe(req, res, query, store, opts.profileRateLimit, requestOrigin(req.headers.host, origin));
+    const organizerId = endpoint === 'tickets' ? ticketsPathOrganizer(path) : undefined;
+    if (organizerId !== undefined && method === 'GET')
+      return handleTickets(req, res, query, store, opts.ticketData, organizerId);
     const avatar = endpoint === undefined ? parseAvatarPath(path) : undefined;
     if (avatar !== undefined && (method === 'GET' || method === 'HEAD'))
       return handleAvatar(res, store.users.get(avatar.userId), avatar.size);
@@ -180,7 +185,11 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
     // Control requests are the test talking to the emulator, not traffic to Eventpop: not logged.
     if (path.startsWith(controlPrefix)) return handleControl(req, res, path, query, control);
-    const endpoint = Object.hasOwn(routes, path) ? routes[path] : undefined;
+    const endpoint = Object.hasOwn(routes, path)
+      ? routes[path]
+      : ticketsPathOrganizer(path) === undefined
+        ? undefined
+        : 'tickets';
     const entry: { -readonly [K in keyof RequestLogEntry]: RequestLogEntry[K] } = {
       endpoint,
       method: req.method ?? 'GET',

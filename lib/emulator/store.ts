@@ -50,6 +50,11 @@ export interface EmulatorClient {
    * `client_credentials`.
    */
   confidential?: boolean;
+  /**
+   * The organizer the application was issued for (Eventpop issues one per organizer): its tokens
+   * read that organizer's tickets list and get `401` on any other's. Default: the first organizer.
+   */
+  organizerId?: number;
 }
 
 /** @internal An authorization code waiting to be exchanged. */
