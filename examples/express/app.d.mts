@@ -30,8 +30,29 @@ export interface DemoOptions {
    * `X-Forwarded-Proto: https` makes the session cookie `Secure`. Default: unset (no proxy trusted).
    */
   trustProxy?: boolean | number | string;
+  /**
+   * Fetch the user's tickets for this organizer at sign-in and open `/holders` to holders of a
+   * ticket for `eventId`; `events` names events on the pages. Default: no tickets.
+   */
+  tickets?: DemoTickets;
   /** Where errors and rejected requests are logged, one JSON object per line; default `console`. */
   logger?: Pick<Console, 'error' | 'warn'>;
+}
+
+/** The demo's ticket settings. */
+export interface DemoTickets {
+  organizerId: number;
+  eventId: number;
+  events?: Record<number, string>;
+}
+
+/** A ticket, as the demo keeps it in the session. */
+export interface DemoTicket {
+  id: number;
+  eventId: number;
+  type?: string;
+  referenceCode?: string;
+  status?: string;
 }
 
 /** A session's user, as the demo keeps it. */
@@ -44,6 +65,8 @@ export interface DemoUser {
   refreshToken?: string;
   /** Unix seconds. */
   expiresAt?: number;
+  /** The tickets that count, with the `tickets` option. */
+  tickets?: DemoTicket[];
 }
 
 /** What {@link createApp} returns. */

@@ -1,4 +1,4 @@
-// The demo Express 5 app: sign in with Eventpop, show the profile, refresh the token, log out.
+// The demo Express 5 app: sign in with Eventpop, show the profile and tickets, a ticket holders' page, refresh the token, log out.
 import { randomBytes } from 'node:crypto';
 import express from 'express';
 import session from 'express-session';
@@ -9,7 +9,15 @@ import { csrfToken, forgeryReason } from './csrf.mjs';
 import { describeError } from './describe-error.mjs';
 import { logEvent } from './log.mjs';
 import { BoundedMemoryStore } from './memory-store.mjs';
-import { homePage, layout, problemPage, profilePage, refusedPage } from './views.mjs';
+import {
+  holdersPage,
+  homePage,
+  layout,
+  notHolderPage,
+  problemPage,
+  profilePage,
+  refusedPage,
+} from './views.mjs';
 
 const { Passport } = passportPkg;
 const { AuthTokenRefresh } = refreshPkg;
@@ -61,6 +69,20 @@ function securityHeaders(baseURL) {
   };
 }
 
+/**
+ * What the session keeps of each ticket: enough to list it and to check the holders' page.
+ * @param {import('../../dist/index.mjs').EventpopTicket} ticket
+ */
+function sessionTicket(ticket) {
+  return {
+    id: ticket.id,
+    eventId: ticket.eventId,
+    type: ticket.ticketType?.name,
+    referenceCode: ticket.referenceCode,
+    status: ticket.status,
+  };
+}
+
 /** Pages behind sign-in send signed-out visitors home. */
 function requireUser(req, res, next) {
   if (req.user) next();
@@ -85,11 +107,14 @@ export function createApp(options) {
     pkce,
     timeout,
     trustProxy,
+    tickets,
     logger = console,
   } = options;
   // Eventpop sends the browser back to the callback URL, so that is where the app's cookie and
   // pages live: the origin that a same-origin form post comes from.
   const appOrigin = new URL(callbackURL).origin;
+  /** The event's name, for pages: from `tickets.events`, else its id. */
+  const eventName = (id) => tickets?.events?.[id] ?? `Event ${id}`;
 
   const passport = new Passport();
   const strategy = new EventpopStrategy(
@@ -102,6 +127,8 @@ export function createApp(options) {
       // The strategy's default unless the caller chose; state: true is the default too, and both
       // the state and the PKCE verifier are kept in the session.
       ...(pkce === undefined ? {} : { pkce }),
+      // The organizer's tickets that count (not revoked) come with the profile, every page.
+      ...(tickets === undefined ? {} : { tickets: { organizerId: tickets.organizerId } }),
     },
     // Five parameters: passport-oauth2 then passes the token response, which has expires_in.
     (accessToken, refreshToken, params, profile, done) => {
@@ -113,6 +140,7 @@ export function createApp(options) {
         accessToken,
         refreshToken,
         expiresAt: expiryOf(params),
+        tickets: profile.tickets?.map(sessionTicket),
       });
     },
   );
@@ -175,7 +203,9 @@ export function createApp(options) {
   }
 
   app.get('/', (req, res) => {
-    res.send(homePage(req.user, req.user ? { csrfToken: csrfToken(req) } : {}));
+    res.send(
+      homePage(req.user, req.user ? { csrfToken: csrfToken(req), holdersPage: tickets !== undefined } : {}),
+    );
   });
 
   app.get('/auth/eventpop', (req, res, next) => {
@@ -226,7 +256,32 @@ export function createApp(options) {
   app.get('/profile', requireUser, (req, res) => {
     const notice = req.session.notice;
     delete req.session.notice;
-    res.send(profilePage(req.user, { notice, csrfToken: csrfToken(req) }));
+    res.send(
+      profilePage(req.user, {
+        notice,
+        csrfToken: csrfToken(req),
+        eventName,
+        holdersPage: tickets !== undefined,
+      }),
+    );
+  });
+
+  // Only for holders of a ticket that counts for the event (checked at sign-in, from every page).
+  app.get('/holders', requireUser, (req, res) => {
+    if (tickets === undefined) {
+      res.status(404).send(
+        problemPage({
+          title: 'No event is configured',
+          message: 'Start the demo with EVENTPOP_ORGANIZER_ID and EVENTPOP_EVENT_ID to open this page.',
+        }),
+      );
+      return;
+    }
+    const event = { id: tickets.eventId, name: eventName(tickets.eventId) };
+    const held = (req.user.tickets ?? []).filter((t) => t.eventId === tickets.eventId);
+    const page = { csrfToken: csrfToken(req) };
+    if (held.length === 0) res.status(403).send(notHolderPage(req.user, event, page));
+    else res.send(holdersPage(req.user, event, held, page));
   });
 
   app.post('/refresh', requireUser, refuseForgeries, (req, res, next) => {

@@ -63,7 +63,7 @@ export function describeError(err) {
           status: 502,
           title: 'Eventpop did not share your profile',
           message:
-            'Eventpop signed you in but would not share your profile with this app. Please sign in again.',
+            'Eventpop signed you in but would not share your profile or tickets with this app. Please sign in again.',
         };
       default:
         return {

@@ -2,7 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import * as http from 'node:http';
-import { createEmulator, defaultClient } from '../../dist/emulator/index.mjs';
+import {
+  createEmulator,
+  defaultClient,
+  defaultEvents,
+  defaultOrganizers,
+} from '../../dist/emulator/index.mjs';
 import { createApp } from './app.mjs';
 
 const env = process.env;
@@ -23,6 +28,16 @@ function trustProxyFrom(value) {
   if (value === 'true' || value === 'false') return value === 'true';
   if (/^\d+$/.test(value)) return Number(value);
   return value;
+}
+
+/** A positive integer from the environment, or undefined when unset; stops on anything else. */
+function idFromEnv(name) {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  if (!/^[1-9]\d{0,14}$/.test(value)) {
+    fail(`${name} must be an Eventpop id (a positive integer), got ${JSON.stringify(value)}`);
+  }
+  return Number(value);
 }
 
 const port = Number(env.PORT ?? 3000);
@@ -65,12 +80,25 @@ const callbackURL = env.EVENTPOP_CALLBACK_URL || `${appURL}/auth/eventpop/callba
 
 let emulator;
 let client;
+let tickets;
 if (env.EVENTPOP_CLIENT_ID) {
   client = {
     clientID: env.EVENTPOP_CLIENT_ID,
     clientSecret: env.EVENTPOP_CLIENT_SECRET,
     ...(env.EVENTPOP_BASE_URL ? { baseURL: env.EVENTPOP_BASE_URL } : {}),
   };
+  const organizerId = idFromEnv('EVENTPOP_ORGANIZER_ID');
+  const eventId = idFromEnv('EVENTPOP_EVENT_ID');
+  if ((organizerId === undefined) !== (eventId === undefined)) {
+    fail('Set both EVENTPOP_ORGANIZER_ID and EVENTPOP_EVENT_ID (or neither, for no tickets).');
+  }
+  if (organizerId !== undefined && eventId !== undefined) {
+    tickets = {
+      organizerId,
+      eventId,
+      ...(env.EVENTPOP_EVENT_NAME ? { events: { [eventId]: env.EVENTPOP_EVENT_NAME } } : {}),
+    };
+  }
 } else {
   // No credentials: run a local Eventpop in this process, with the demo client registered for
   // this app's callback URL (the seed's redirect URI is http://localhost:3000/auth/eventpop/callback).
@@ -83,6 +111,12 @@ if (env.EVENTPOP_CLIENT_ID) {
     clientSecret: defaultClient.clientSecret,
     baseURL: emulator.url,
   };
+  // The emulator's organizer and its first event; user 4242 holds tickets for it, 4343 none.
+  tickets = {
+    organizerId: defaultOrganizers[0].id,
+    eventId: defaultEvents[0].id,
+    events: Object.fromEntries(defaultEvents.map((event) => [event.id, event.name])),
+  };
   console.log(`No EVENTPOP_CLIENT_ID set: using the local Eventpop emulator at ${emulator.url}`);
 }
 
@@ -92,6 +126,7 @@ const trustProxy = trustProxyFrom(env.TRUST_PROXY);
   callbackURL,
   sessionSecret,
   ...(trustProxy === undefined ? {} : { trustProxy }),
+  ...(tickets === undefined ? {} : { tickets }),
 }));
 console.log(`Eventpop login demo: open ${appURL}`);
 

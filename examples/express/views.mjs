@@ -35,6 +35,13 @@ dd{margin:0;word-break:break-word}
 dd .muted{white-space:nowrap}
 .notice{background:#e9f7ef;color:#1e6b3a;border-radius:8px;padding:.6rem .9rem;margin:1rem 0}
 .problem{background:#fdecee;color:#8a1326;border-radius:8px;padding:.75rem 1rem;margin:1rem 0}
+h2{font-size:1.1rem;margin:1.75rem 0 .5rem}
+table{width:100%;border-collapse:collapse;font-size:.92rem}
+th,td{text-align:left;padding:.4rem .5rem .4rem 0;border-bottom:1px solid #eee;vertical-align:top}
+th{color:#666;font-weight:600}
+td code{white-space:nowrap}
+.status{display:inline-block;white-space:nowrap;border-radius:999px;padding:0 .55rem;font-size:.85em;background:#e9f7ef;color:#1e6b3a}
+.status.used{background:#eef0fb;color:#33408a}
 code{font-size:.9em;background:#f1f1f4;border-radius:4px;padding:.1rem .3rem;word-break:break-all}
 @media (max-width:32rem){main{margin:0;border-radius:0;min-height:100vh;box-shadow:none;padding:1.5rem}}`;
 
@@ -95,15 +102,19 @@ export function csrfField(token) {
 
 /**
  * @param {{ name: string } | undefined} user
- * @param {{ csrfToken?: string }} [extra] needed when `user` is set (the page has the logout form)
+ * @param {{ csrfToken?: string, holdersPage?: boolean }} [extra] `csrfToken` needed when `user` is set
+ *   (the page has the logout form); `holdersPage` links the ticket holders' page
  */
 export function homePage(user, extra = {}) {
   if (user) {
+    const holders = extra.holdersPage
+      ? `<a class="button secondary" href="/holders">Ticket holders' page</a>`
+      : '';
     return layout(
       'Home',
       `<h1>Welcome back, ${escapeHtml(user.name)}</h1>
 <p>You are signed in with Eventpop.</p>
-<div class="actions"><a class="button" href="/profile">View your profile</a>${logoutForm(extra.csrfToken)}</div>`,
+<div class="actions"><a class="button" href="/profile">View your profile</a>${holders}${logoutForm(extra.csrfToken)}</div>`,
     );
   }
   return layout(
@@ -125,9 +136,53 @@ function initials(name) {
   return letter.toUpperCase();
 }
 
+/** Eventpop's status, with what `used` means. */
+function statusLabel(status) {
+  if (status === 'used') return 'used (checked in)';
+  return status ?? 'unknown';
+}
+
 /**
- * @param {{ id: string, name: string, email?: string, photo?: string, expiresAt?: number }} user
- * @param {{ notice?: string, csrfToken?: string }} [extra] `csrfToken` for the page's forms
+ * The tickets as a table: event, ticket type, reference code, status.
+ * @param {{ id: number, eventId: number, type?: string, referenceCode?: string, status?: string }[]} tickets
+ * @param {(id: number) => string} eventName
+ */
+function ticketTable(tickets, eventName) {
+  const rows = tickets.map(
+    (t) =>
+      `<tr data-ticket="${escapeHtml(t.id)}"><td>${escapeHtml(eventName(t.eventId))}</td><td>${t.type ? escapeHtml(t.type) : '<span class="muted">-</span>'}</td>` +
+      `<td>${t.referenceCode ? `<code>${escapeHtml(t.referenceCode)}</code>` : '<span class="muted">-</span>'}</td>` +
+      `<td><span class="status ${escapeHtml(t.status ?? '')}">${escapeHtml(statusLabel(t.status))}</span></td></tr>`,
+  );
+  return `<table id="tickets">
+<thead><tr><th scope="col">Event</th><th scope="col">Ticket type</th><th scope="col">Reference code</th><th scope="col">Status</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>`;
+}
+
+/**
+ * The "Your tickets" section of the profile page.
+ * @param {{ tickets?: object[] }} user
+ * @param {{ eventName?: (id: number) => string, holdersPage?: boolean }} extra
+ */
+function ticketsSection(user, extra) {
+  if (!extra.holdersPage) return '';
+  const tickets = user.tickets ?? [];
+  const list =
+    tickets.length === 0
+      ? '<p id="no-tickets" class="muted">Your Eventpop account holds no ticket for this organizer\'s events.</p>'
+      : ticketTable(tickets, extra.eventName ?? ((id) => `Event ${id}`));
+  return `<h2>Your tickets</h2>
+${list}
+<p class="muted">Revoked tickets are not listed: they do not count.</p>`;
+}
+
+/**
+ * @param {{ id: string, name: string, email?: string, photo?: string, expiresAt?: number, tickets?: object[] }} user
+ * @param {{ notice?: string, csrfToken?: string, eventName?: (id: number) => string, holdersPage?: boolean }} [extra]
+ *   `csrfToken` for the page's forms
  */
 export function profilePage(user, extra = {}) {
   // The image sits over the initials: if it cannot load, alt="" keeps the browser from drawing a
@@ -147,10 +202,46 @@ export function profilePage(user, extra = {}) {
 <dt>Eventpop ID</dt><dd id="user-id">${escapeHtml(user.id)}</dd>
 <dt>Token expires</dt><dd id="expiry">${expiry}</dd>
 </dl>
+${ticketsSection(user, extra)}
 <div class="actions">
 <form method="post" action="/refresh">${csrfField(extra.csrfToken ?? '')}<button type="submit">Refresh token</button></form>
+${extra.holdersPage ? `<a class="button secondary" href="/holders">Ticket holders' page</a>` : ''}
 ${logoutForm(extra.csrfToken)}
 </div>`,
+  );
+}
+
+/**
+ * The page only holders of a ticket for the event see.
+ * @param {{ name: string }} user
+ * @param {{ id: number, name: string }} event
+ * @param {{ id: number, eventId: number, type?: string, referenceCode?: string, status?: string }[]} held
+ * @param {{ csrfToken?: string }} extra `csrfToken` for the logout form
+ */
+export function holdersPage(user, event, held, extra) {
+  return layout(
+    `${event.name}: ticket holders`,
+    `<h1 id="title">Welcome, ticket holder</h1>
+<p>${escapeHtml(user.name)}, you hold ${held.length === 1 ? 'a ticket' : `${held.length} tickets`} for <strong id="event">${escapeHtml(event.name)}</strong>: this page is yours.</p>
+${ticketTable(held, () => event.name)}
+<div class="actions"><a class="button" href="/profile">Your profile</a>${logoutForm(extra.csrfToken)}</div>`,
+  );
+}
+
+/**
+ * Why a signed-in user without a ticket for the event is turned away (sent with status 403).
+ * @param {{ name: string }} user
+ * @param {{ id: number, name: string }} event
+ * @param {{ csrfToken?: string }} extra `csrfToken` for the logout form
+ */
+export function notHolderPage(user, event, extra) {
+  return layout(
+    'Ticket holders only',
+    `<h1 id="title">Ticket holders only</h1>
+<p id="why" class="problem" role="alert">This page is for people holding a ticket for ${escapeHtml(event.name)}.
+Eventpop says the account you signed in with, ${escapeHtml(user.name)}, holds none for it (a revoked ticket does not count).</p>
+<p>If you bought a ticket with another Eventpop account, log out and sign in with that one.</p>
+<div class="actions"><a class="button" href="/profile">Your profile</a>${logoutForm(extra.csrfToken)}</div>`,
   );
 }
 

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { expect } from 'chai';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../helpers/chromium';
-import { type RunningDemo, startDemo, TEST_USERS } from '../helpers/demo-app';
+import { NO_TICKETS, type RunningDemo, startDemo, TEST_USERS, TICKET_HOLDER } from '../helpers/demo-app';
 
 const SCREENSHOTS = path.resolve(__dirname, '../../screenshots');
 
@@ -160,6 +160,57 @@ describe('the demo app in a real browser (headless Chromium)', () => {
         title: 'This form did not come from this app · Eventpop login demo',
         urlAfter: `${demo.appURL}/profile`,
       });
+    });
+  });
+
+  /** Signs in as `userId` on the consent page and waits for the profile page. */
+  async function signInAs(page: Page, userId: number): Promise<void> {
+    await toConsent(page);
+    await page.getByLabel(TEST_USERS.find((u) => u.id === userId)?.full_name ?? '').check();
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL(`${demo.appURL}/profile`);
+  }
+
+  describe("the ticket holders' page", () => {
+    it('lists the tickets of a holder (4242) on the profile page, and lets them in', async () => {
+      const { context, page } = await newPage();
+      try {
+        await signInAs(page, TICKET_HOLDER);
+        const rows = page.locator('#tickets tbody tr');
+        expect(await rows.count()).to.equal(11);
+        expect(await rows.first().locator('td').allTextContents()).to.deep.equal([
+          'Bangkok Jazz Night 2026',
+          'Early bird',
+          'BJN4K2',
+          'active',
+        ]);
+        await page.screenshot({ path: path.join(SCREENSHOTS, 'profile-tickets.png'), fullPage: true });
+        await page.getByRole('link', { name: "Ticket holders' page" }).click();
+        await page.waitForURL(`${demo.appURL}/holders`);
+        await page.screenshot({ path: path.join(SCREENSHOTS, 'holders.png'), fullPage: true });
+        expect(await page.locator('#title').textContent()).to.equal('Welcome, ticket holder');
+        expect(await page.locator('#tickets tbody tr').count()).to.equal(6);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('turns away a user without a ticket (4343) with a page that says why', async () => {
+      const { context, page } = await newPage();
+      try {
+        await signInAs(page, NO_TICKETS);
+        expect(await page.locator('#no-tickets').isVisible()).to.equal(true);
+        const [answer] = await Promise.all([
+          page.waitForResponse(`${demo.appURL}/holders`),
+          page.getByRole('link', { name: "Ticket holders' page" }).click(),
+        ]);
+        await page.screenshot({ path: path.join(SCREENSHOTS, 'not-a-holder.png'), fullPage: true });
+        expect(answer.status()).to.equal(403);
+        expect(await page.locator('#title').textContent()).to.equal('Ticket holders only');
+        expect(await page.getByRole('alert').textContent()).to.include('holds none for it');
+      } finally {
+        await context.close();
+      }
     });
   });
 

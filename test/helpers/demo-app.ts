@@ -1,7 +1,14 @@
 // Runs the demo app (examples/express) against the emulator on real sockets, and walks its sign-in as a user would.
 import { expect } from 'chai';
 import type { DemoOptions } from '../../examples/express/app.mjs' with { 'resolution-mode': 'import' };
-import { createEmulator, type Emulator, type EmulatorOptions, type EmulatorUser } from '../../lib/emulator';
+import {
+  createEmulator,
+  defaultEvents,
+  defaultOrganizers,
+  type Emulator,
+  type EmulatorOptions,
+  type EmulatorUser,
+} from '../../lib/emulator';
 import { consentFields, unescapeHtml } from '../fixtures/emulator/client';
 import type { HttpBrowser, Page } from './cookie-jar';
 import { closeServer, listeningServer } from './listening';
@@ -14,9 +21,10 @@ export const DEMO_CLIENT = {
 } as const;
 
 /**
- * Two users with Latin names (the CI fonts have no Thai glyphs) and avatars, so the chosen one is
+ * Users with Latin names (the CI fonts have no Thai glyphs) and avatars, so the chosen one is
  * visible. The avatars are paths: the emulator serves them and answers them as absolute URLs on its
- * own origin, so the browser loads them from the emulator with no other network.
+ * own origin, so the browser loads them from the emulator with no other network. The last two
+ * have the ids the emulator's default tickets belong to: 4242 holds twelve, 4343 none.
  */
 export const TEST_USERS: readonly EmulatorUser[] = [
   {
@@ -31,7 +39,20 @@ export const TEST_USERS: readonly EmulatorUser[] = [
     email: 'malee@example.com',
     avatar: '/avatars/7002/medium.svg',
   },
+  { id: 4242, full_name: 'Niran Saetang', email: 'niran@example.com', avatar: '/avatars/4242/medium.svg' },
+  { id: 4343, full_name: 'Ploy Chaiyaporn', email: 'ploy@example.com', avatar: '/avatars/4343/medium.svg' },
 ];
+
+/** The holder of the emulator's default tickets, and a user who holds none. */
+export const TICKET_HOLDER = 4242;
+export const NO_TICKETS = 4343;
+
+/** The demo's tickets settings: the emulator's organizer, its first event (7210) for /holders, names. */
+export const DEMO_TICKETS = {
+  organizerId: defaultOrganizers[0]!.id,
+  eventId: defaultEvents[0]!.id,
+  events: Object.fromEntries(defaultEvents.map((event) => [event.id, event.name])),
+};
 
 /** A running demo app and its emulator. */
 export interface RunningDemo {
@@ -49,7 +70,7 @@ export interface RunningDemo {
  * The demo imports the built package: run `npm run build` first (`npm test` does).
  */
 export async function startDemo(
-  app: Partial<Pick<DemoOptions, 'pkce' | 'timeout' | 'sessionStore'>> = {},
+  app: Partial<Pick<DemoOptions, 'pkce' | 'timeout' | 'sessionStore' | 'tickets'>> = {},
   emulator: Omit<EmulatorOptions, 'clients' | 'port'> = {},
 ): Promise<RunningDemo> {
   const { createApp } = await import('../../examples/express/app.mjs').catch((err: unknown) => {
@@ -73,6 +94,7 @@ export async function startDemo(
     callbackURL,
     baseURL: emu.url,
     logger,
+    tickets: DEMO_TICKETS,
     ...app,
   });
   server.on('request', demo.app);
@@ -85,6 +107,16 @@ export async function startDemo(
       await Promise.all([closeServer(server), emu.close()]);
     },
   };
+}
+
+/** The rows of a page's tickets table: event, ticket type, reference code, status, each as text. */
+export function ticketRows(html: string): string[][] {
+  const table = /<table id="tickets">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+  return [...table.matchAll(/<tr data-ticket="[^"]*">([\s\S]*?)<\/tr>/g)].map(([, row = '']) =>
+    [...row.matchAll(/<td>([\s\S]*?)<\/td>/g)].map(([, cell = '']) =>
+      unescapeHtml(cell.replace(/<[^>]*>/g, '')).trim(),
+    ),
+  );
 }
 
 /** The text content of the element with this id on a demo page, unescaped, or `undefined`. */
