@@ -32,15 +32,22 @@ function recipeFiles(file: string): Map<string, string> {
 
 const README = 'README.md';
 
-/** The README's "Framework recipes" section: each ```ts block is an ES module of its own. */
+/** The README's sections whose ```ts blocks are type-checked, and how many blocks each has. */
+const README_SECTIONS = { 'Ticket holders': 2, 'Framework recipes': 3 } as const;
+
+/** The README's checked sections: each ```ts block is an ES module of its own. */
 function readmeFiles(): Map<string, string> {
   const markdown = fs.readFileSync(path.join(root, README), 'utf8');
-  const start = markdown.indexOf('\n## Framework recipes');
-  const end = markdown.indexOf('\n## ', start + 1);
-  const section = markdown.slice(start, end === -1 ? undefined : end);
   const out = new Map<string, string>();
-  for (const [index, [, block = '']] of [...section.matchAll(/```ts\n([\s\S]*?)```/g)].entries()) {
-    out.set(path.join(virtualDir, 'readme', `recipe-${index + 1}.mts`), block);
+  for (const title of Object.keys(README_SECTIONS)) {
+    const start = markdown.indexOf(`\n## ${title}\n`);
+    if (start === -1) throw new Error(`README.md has no "## ${title}" section`);
+    const end = markdown.indexOf('\n## ', start + 1);
+    const section = markdown.slice(start, end === -1 ? undefined : end);
+    const slug = title.toLowerCase().replace(/\W+/g, '-');
+    for (const [index, [, block = '']] of [...section.matchAll(/```ts\n([\s\S]*?)```/g)].entries()) {
+      out.set(path.join(virtualDir, 'readme', `${slug}-${index + 1}.mts`), block);
+    }
   }
   return out;
 }
@@ -106,18 +113,25 @@ describe('framework recipes (docs/recipes)', () => {
     diagnostics = typeCheck([...files, README]);
   });
 
-  it('has a recipe for Express, Fastify, Koa and NestJS', () => {
-    expect(files).to.include.members(['express.md', 'fastify.md', 'koa.md', 'nestjs.md']);
+  it('has a recipe for Express, Fastify, Koa and NestJS, and for admitting ticket holders', () => {
+    expect(files).to.include.members([
+      'express.md',
+      'fastify.md',
+      'koa.md',
+      'nestjs.md',
+      'ticket-holders.md',
+    ]);
   });
 
-  for (const file of ['express.md', 'fastify.md', 'koa.md', 'nestjs.md']) {
+  for (const file of ['express.md', 'fastify.md', 'koa.md', 'nestjs.md', 'ticket-holders.md']) {
     it(`${file} type-checks in strict mode against the package's types`, () => {
       expect(diagnostics.get(file)).to.deep.equal([]);
     });
   }
 
-  it('README.md has the Fastify, Koa and NestJS snippets, and they type-check too', () => {
-    expect(readmeFiles().size).to.equal(3);
+  it('README.md has the ticket holders, Fastify, Koa and NestJS snippets, and they type-check too', () => {
+    const expected = Object.values(README_SECTIONS).reduce((a, b) => a + b, 0);
+    expect(readmeFiles().size).to.equal(expected);
     expect(diagnostics.get(README)).to.deep.equal([]);
   });
 
