@@ -80,7 +80,7 @@ function count(pool) {
  * Installs a fresh strategy. `agentMode` 'default' leaves the agent to Node's global agents (which
  * keep connections alive since Node 19); 'caller' passes `new http(s).Agent({ keepAlive: true })`,
  * through the `agent` option for ours and through the undocumented `_oauth2.setAgent` for the
- * alternative (its only way).
+ * alternative (its only way). `tickets` is our strategy's option of that name (the tickets phase).
  */
 function configure({
   protocol,
@@ -91,6 +91,7 @@ function configure({
   timeout,
   agentMode,
   caPath,
+  tickets,
 }) {
   if (agent && agent !== http.globalAgent && agent !== https.globalAgent) agent.destroy();
   const callbackURL = `http://127.0.0.1:${server.address().port}/auth/eventpop/callback`;
@@ -113,6 +114,7 @@ function configure({
         authorizationURL,
         ...(timeout ? { timeout } : {}),
         ...(callerAgent ? { agent: callerAgent } : {}),
+        ...(tickets ? { tickets } : {}),
       },
       verify,
     );

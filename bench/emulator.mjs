@@ -79,6 +79,10 @@ serve({
     emu.clearFaults();
     return true;
   },
+  /** Requests per endpoint so far (every listener), for requests-per-login figures. */
+  counts() {
+    return { ...emu.counts };
+  },
   /** Destroys every open socket of one listener (idle keep-alive and hung ones alike). */
   destroyConnections(name) {
     const l = listeners.get(name);

@@ -19,9 +19,13 @@ import { evaluateTargets, markdown, percentile, svg } from './report.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const quick = process.argv.includes('--quick');
 const phasesArg = process.argv.find((a) => a.startsWith('--phases='));
-/** Which parts to run (`--phases=steady,memory,down`); all by default. Partial runs write under bench/out/. */
-const phases = new Set((phasesArg ? phasesArg.slice('--phases='.length) : 'steady,memory,down').split(','));
-const partial = phases.size < 3 || process.argv.some((a) => a.startsWith('--memory-logins='));
+const allPhases = ['steady', 'memory', 'tickets', 'down'];
+/** Which parts to run (`--phases=steady,memory,tickets,down`); all by default. Partial runs write under bench/out/. */
+const phases = new Set(phasesArg ? phasesArg.slice('--phases='.length).split(',') : allPhases);
+for (const phase of phases) {
+  if (!allPhases.includes(phase)) throw new Error(`unknown phase ${phase}: use ${allPhases.join(', ')}`);
+}
+const partial = phases.size < allPhases.length || process.argv.some((a) => a.startsWith('--memory-logins='));
 
 /** Counts per mode. Full: under ~10 minutes on 2 cores, the 50,000-login memory check dominating. */
 const plan = quick
@@ -31,6 +35,7 @@ const plan = quick
       jitWarmup: 300,
       warmup: { 1: 10, 32: 64 },
       memory: { first: 1_000, total: 3_000, chunk: 1_000 },
+      tickets: { delayMs: 50, rounds: 2, perRound: 10, warmup: 2 },
       down: { inFlight: 500, timeout: 2_000, alternativeCap: 5_000, rampMs: 1_500 },
     }
   : {
@@ -39,6 +44,7 @@ const plan = quick
       warmup: { 1: 20, 32: 96 },
       jitWarmup: 1_000,
       memory: { first: 1_000, total: 50_000, chunk: 7_000 },
+      tickets: { delayMs: 50, rounds: 6, perRound: 40, warmup: 5 },
       down: { inFlight: 500, timeout: 2_000, alternativeCap: 15_000, rampMs: 1_500 },
     };
 const memoryArg = process.argv.find((a) => a.startsWith('--memory-logins='));
@@ -123,6 +129,7 @@ const results = {
   plan,
   steady: [],
   memory: undefined,
+  tickets: undefined,
   down: [],
   targets: [],
   seconds: 0,
@@ -149,8 +156,8 @@ try {
   };
   const { url: authorizeBase } = await emulator('start', { clients: [client] });
 
-  /** Points an app at its own emulator listener, with a fresh strategy. */
-  async function configure(app, protocol, agentMode, timeout) {
+  /** Points an app at its own emulator listener, with a fresh strategy (`tickets`: its option). */
+  async function configure(app, protocol, agentMode, timeout, tickets) {
     const listener = `${app.role}-${app.contender}-${protocol}`;
     const tokenBase = await emulator('listen', { name: listener, protocol, keyPath, certPath });
     await app.call('configure', {
@@ -162,6 +169,7 @@ try {
       timeout,
       agentMode,
       caPath: certPath,
+      tickets,
     });
     app.listener = listener;
   }
@@ -361,6 +369,85 @@ try {
       );
     }
     log(`memory check (${total} logins per contender, alternating): ${results.memory.seconds} s`);
+  }
+
+  // Tickets: the same app and strategy, a login with the tickets option against one without, at
+  // c=1 with every answer of the token endpoint, /api/public/me and the tickets list delayed by
+  // `delayMs` at the emulator, so that the callback's p50 counts sequential round trips. The
+  // emulator's first user (4242) holds twelve tickets, seven for event 7210. Variants alternate
+  // round by round; requests per login are read from the emulator's per-endpoint counters.
+  if (phases.has('tickets')) {
+    const t = performance.now();
+    const { delayMs, rounds, perRound, warmup } = plan.tickets;
+    const app = steadyApps.ours;
+    const check = { organizerId: 1017, eventId: 7210, required: true };
+    const variants = [
+      { name: 'without tickets', tickets: undefined },
+      { name: 'with tickets (all on one page of 100)', tickets: check },
+      { name: 'with tickets, perPage 10 (two pages)', tickets: { ...check, perPage: 10 } },
+    ];
+    for (const endpoint of ['token', 'me', 'tickets']) {
+      await emulator('inject', { endpoint, fault: { delayMs } });
+    }
+    const users = [new VirtualUser()];
+    const segments = variants.map(() => []);
+    for (let r = 0; r < rounds; r++) {
+      const order = variants.map((_, i) => i);
+      if (r % 2 === 1) order.reverse();
+      for (const i of order) {
+        await configure(app, 'http', 'default', undefined, variants[i].tickets);
+        await runLogins(users, app.url, warmup);
+        const before = await emulator('counts');
+        const { latencies } = await runLogins(users, app.url, perRound);
+        const after = await emulator('counts');
+        const requests = Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - before[k]]));
+        segments[i].push({ latencies, requests });
+      }
+    }
+    await emulator('clearFaults');
+    for (const u of users) u.close();
+    const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+    results.tickets = {
+      delayMs,
+      concurrency: 1,
+      rounds,
+      perRound,
+      seconds: Math.round(seconds(t)),
+      variants: variants.map((v, i) => {
+        const all = segments[i].flatMap((s) => s.latencies).sort((a, b) => a - b);
+        const roundP50s = segments[i].map((s) =>
+          percentile(
+            [...s.latencies].sort((a, b) => a - b),
+            50,
+          ),
+        );
+        const logins = all.length;
+        const per = (endpoint) =>
+          round(segments[i].reduce((n, s) => n + s.requests[endpoint], 0) / logins, 3);
+        const requestsPerLogin = { token: per('token'), me: per('me'), tickets: per('tickets') };
+        return {
+          name: v.name,
+          option: v.tickets ?? null,
+          logins,
+          callbackP50ms: round(percentile(all, 50)),
+          callbackP90ms: round(percentile(all, 90)),
+          roundP50Range: [round(Math.min(...roundP50s)), round(Math.max(...roundP50s))],
+          p50InDelays: round(percentile(all, 50) / delayMs),
+          requestsPerLogin,
+          requestsToEventpopPerLogin: round(
+            requestsPerLogin.token + requestsPerLogin.me + requestsPerLogin.tickets,
+            3,
+          ),
+        };
+      }),
+    };
+    log(`tickets (delay ${delayMs} ms per answer, c=1): ${results.tickets.seconds} s`);
+    for (const v of results.tickets.variants) {
+      log(
+        `  ${v.name.padEnd(40)} p50 ${v.callbackP50ms} ms (${v.p50InDelays} delays), p90 ${v.callbackP90ms} ms, ` +
+          `requests to Eventpop per login ${v.requestsToEventpopPerLogin} (token ${v.requestsPerLogin.token}, me ${v.requestsPerLogin.me}, tickets ${v.requestsPerLogin.tickets})`,
+      );
+    }
   }
 
   // Eventpop down: the token endpoint accepts and never answers. `inFlight` logins are started either
