@@ -5,6 +5,7 @@ import {
   createEmulator,
   defaultEvents,
   defaultOrganizers,
+  defaultTickets,
   type Emulator,
   type EmulatorOptions,
   type EmulatorUser,
@@ -46,6 +47,14 @@ export const TEST_USERS: readonly EmulatorUser[] = [
 /** The holder of the emulator's default tickets, and a user who holds none. */
 export const TICKET_HOLDER = 4242;
 export const NO_TICKETS = 4343;
+
+/** The reference codes of the emulator's default tickets that count for `eventId`, by ticket id. */
+export function countingCodes(eventId: number, userId = TICKET_HOLDER): (string | null | undefined)[] {
+  return defaultTickets
+    .filter((t) => t.user_id === userId && t.event_id === eventId && t.status !== 'revoked')
+    .sort((a, b) => a.id - b.id)
+    .map((t) => t.reference_code);
+}
 
 /** The demo's tickets settings: the emulator's organizer, its first event (7210) for /holders, names. */
 export const DEMO_TICKETS = {
