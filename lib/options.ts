@@ -761,9 +761,50 @@ function resolvePaging(o: TicketQueryBase, name: FieldName): Omit<TicketListQuer
   return { organizerId, perPage, orderBy: o.orderBy, order: o.order };
 }
 
-function objectOf<T>(value: unknown, name: string, example: string): T {
+const TICKET_QUERY_KEYS = {
+  organizerId: true,
+  eventId: true,
+  status: true,
+  perPage: true,
+  orderBy: true,
+  order: true,
+} as const satisfies Record<keyof EventpopTicketQuery, true>;
+const TICKET_PAGE_QUERY_KEYS = {
+  organizerId: true,
+  page: true,
+  perPage: true,
+  orderBy: true,
+  order: true,
+} as const satisfies Record<keyof EventpopTicketPageQuery, true>;
+const TICKETS_OPTION_KEYS = {
+  organizerId: true,
+  eventId: true,
+  status: true,
+  required: true,
+  perPage: true,
+} as const satisfies Record<keyof EventpopTicketsOption, true>;
+
+/**
+ * The object `value`, its keys checked: a misspelt one (`eventID`, `event_id`) would otherwise be
+ * ignored, and a check meant for one event would let in holders of any.
+ */
+function objectOf<T>(
+  value: unknown,
+  name: string,
+  example: string,
+  known: Readonly<Record<string, true>>,
+): T {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     fail(`${name} must be an object such as ${example}, got ${describeValue(value)}.`);
+  }
+  for (const key of Object.keys(value)) {
+    if (Object.hasOwn(known, key)) continue;
+    const names = Object.keys(known);
+    const nearest = nearestKey(key, names);
+    fail(
+      `${name} has an unknown key ${quote(key)}` +
+        (nearest === undefined ? `; its keys are ${names.join(', ')}.` : `: did you mean ${nearest}?`),
+    );
   }
   return value as T;
 }
@@ -791,7 +832,12 @@ function ticketFilter(
 
 /** Validates the query of {@link listTickets}. @internal */
 export function resolveTicketQuery(query: unknown): TicketListQuery {
-  const q = objectOf<EventpopTicketQuery>(query, 'the tickets query', '{ organizerId: 1017, eventId: 7210 }');
+  const q = objectOf<EventpopTicketQuery>(
+    query,
+    'the tickets query',
+    '{ organizerId: 1017, eventId: 7210 }',
+    TICKET_QUERY_KEYS,
+  );
   const { selects } = ticketFilter(q, queryField);
   return { ...resolvePaging(q, queryField), selects };
 }
@@ -802,6 +848,7 @@ export function resolveTicketPageQuery(query: unknown): Omit<TicketListQuery, 's
     query,
     'the tickets page query',
     '{ organizerId: 1017, page: 2 }',
+    TICKET_PAGE_QUERY_KEYS,
   );
   const page = q.page === undefined ? 1 : positiveInteger(q.page, queryField('page'), 'a page number from 1');
   return { ...resolvePaging(q, queryField), page };
@@ -814,6 +861,7 @@ export function resolveTicketsOption(value: unknown): TicketCheck | undefined {
     value,
     'the tickets option',
     '{ organizerId: 1017, eventId: 7210 }',
+    TICKETS_OPTION_KEYS,
   );
   // By default every status but revoked counts: `used` is a holder who has checked in.
   const { eventIds, statuses, selects } = ticketFilter(o, optionField, (status) => status !== 'revoked');

@@ -1,6 +1,6 @@
 // Pure: the body of Eventpop's tickets list -> normalized EventpopTickets and the page's metadata (no I/O).
 import { EventpopAPIError } from './errors';
-import { type JSONObject, parseJSON } from './json';
+import { describeJSONProblem, type JSONObject, readJSON } from './json';
 
 /**
  * A ticket as Eventpop's `GET /api/public/organizers/{id}/tickets` sends it (observed shape; the
@@ -240,11 +240,12 @@ function invalid(message: string, status: number): EventpopAPIError {
  * metadata against the request is the caller's job.
  *
  * @throws {EventpopAPIError} `invalid_response` for a body that is not a JSON object with a
- * `tickets` array, or that says `"success": false`.
+ * `tickets` array (or JSON nested too deeply to be checked for `__proto__` keys), or that says
+ * `"success": false`.
  */
 export function parseTicketPage(body: string, status = 200): ParsedTicketPage {
-  const json = parseJSON(body);
-  if (!json) throw invalid('a body that is not a JSON object.', status);
+  const json = readJSON(body);
+  if (typeof json === 'string') throw invalid(`${describeJSONProblem(json)}, not a tickets list.`, status);
   if (json.success === false) throw invalid('"success": false.', status);
   if (!Array.isArray(json.tickets)) throw invalid('a body without a "tickets" list.', status);
   const entries: readonly unknown[] = json.tickets;

@@ -274,6 +274,18 @@ describe('the tickets option at construction', () => {
       { organizerId: 1, perPage: 1001 },
       /the tickets.perPage option must be at most 1000/,
     ],
+    // A misspelt key would be ignored, and a check meant for one event would admit holders of any.
+    [
+      'with eventID (a typo)',
+      { organizerId: 1, eventID: 7210 },
+      /the tickets option has an unknown key "eventID": did you mean eventId\?/,
+    ],
+    ['with event_id', { organizerId: 1, event_id: 7210 }, /the tickets option has an unknown key "event_id"/],
+    [
+      'with statuses',
+      { organizerId: 1, statuses: ['active'] },
+      /unknown key "statuses": did you mean status\?/,
+    ],
   ];
   for (const [what, tickets, message] of refusals) {
     it(`throws a TypeError for a tickets option ${what}`, () => {

@@ -231,6 +231,19 @@ describe('parseTicketPage', () => {
     it('carries the status it was given', () => {
       expect(parseError('nope', 203).status).to.equal(203);
     });
+
+    it('says why: not JSON, JSON that is not an object, or JSON too deep to check for __proto__', () => {
+      const deep = `{"tickets":[],"x":${'{"a":'.repeat(20_000)}"\\u0041"${'}'.repeat(20_000)}}`;
+      expect([
+        parseError('<html>').message,
+        parseError('[]').message,
+        parseError(deep).message,
+      ]).to.deep.equal([
+        "Eventpop's tickets list answered a body that is not valid JSON, not a tickets list.",
+        "Eventpop's tickets list answered JSON that is not an object, not a tickets list.",
+        "Eventpop's tickets list answered JSON nested too deeply to be checked safely for __proto__ keys, not a tickets list.",
+      ]);
+    });
   });
 
   it('reads an empty list as a page without tickets', () => {

@@ -204,8 +204,8 @@ describe('the tickets list: one page', () => {
     it('maps a redirect to redirected, without following it', async () => {
       const err = await pageError(302, '', { Location: 'https://eventpop.me/login?next=/api' });
       expect([err.code, err.status]).to.deep.equal(['redirected', 302]);
-      expect(err.message).to.include('to https://eventpop.me/login');
-      expect(err.message).to.not.include('next=');
+      expect(err.message).to.include('a redirect to https://eventpop.me. ');
+      expect(err.message).to.not.include('/login');
     });
 
     it('maps another status to unexpected_status', async () => {
@@ -263,6 +263,11 @@ describe('the tickets list: one page', () => {
       ],
       ['order up', { organizerId: 1, order: 'up' }, /the query's order must be 'asc' or 'desc', got "up"/],
       ['no query', undefined, /the tickets page query must be an object such as/],
+      [
+        'a page query with eventId',
+        { organizerId: 1, eventId: 2 },
+        /the tickets page query has an unknown key "eventId"; its keys are organizerId, page, perPage, orderBy, order\./,
+      ],
     ];
     for (const [what, query, message] of bad) {
       it(`throws a TypeError for ${what}, with no request`, async () => {
@@ -303,6 +308,13 @@ describe('the tickets list: network failures', () => {
     );
     expect(err.message).to.not.include(TOKEN);
     await server.socketClosed;
+  });
+
+  it('refuses a misspelt listTickets query key, which would otherwise drop the filter', () => {
+    expect(() => listTickets(OPTIONS, TOKEN, { organizerId: ORGANIZER_ID, eventID: 7210 } as never)).to.throw(
+      TypeError,
+      'passport-eventpop: the tickets query has an unknown key "eventID": did you mean eventId?',
+    );
   });
 
   it('checks listTickets arguments when called, before any iteration', () => {
