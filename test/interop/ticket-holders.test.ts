@@ -10,7 +10,7 @@ import { createEmulator, defaultClient, type Emulator } from '../../lib/emulator
 import { consentFields, login } from '../fixtures/emulator/client';
 import { HttpBrowser, type Page } from '../helpers/cookie-jar';
 import { countingCodes } from '../helpers/demo-app';
-import { closeServer, listeningServer } from './harness';
+import { closeServer, listeningServer } from '../helpers/listening';
 
 const root = path.resolve(__dirname, '../..');
 const RECIPE = path.join(root, 'docs/recipes/ticket-holders.md');
