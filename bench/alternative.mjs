@@ -3,7 +3,8 @@
 // A plain OAuth2Strategy whose userProfile calls this._oauth2.get(profileURL, accessToken, cb), as
 // the passport-github/-google tutorials and most blog posts do. Like them it does not call
 // useAuthorizationHeaderforGET(true), so node-oauth sends the token as ?access_token= in the URL
-// (Eventpop accepts it; it also ends up in access logs). It has no timeout (node-oauth has none).
+// (Eventpop accepts it; it also ends up in access logs); the strategy phase (bench/strategy-app.mjs)
+// calls it, as the careful version of the tutorial does. It has no timeout (node-oauth has none).
 // It is given `state: true`, which many tutorials omit, so that both contenders do the same session
 // work and the comparison measures the strategies, not a missing CSRF check.
 import OAuth2Strategy from 'passport-oauth2';
@@ -43,4 +44,21 @@ export class HandWrittenEventpopStrategy extends OAuth2Strategy {
       }
     });
   }
+}
+
+/**
+ * The alternative's options as a tutorial writes them, for an emulator whose token and profile
+ * endpoints are at `tokenBase`: the three endpoints spelled out, `scope` and `state: true`.
+ */
+export function alternativeOptions({ clientID, clientSecret, callbackURL, authorizationURL, tokenBase }) {
+  return {
+    clientID,
+    clientSecret,
+    callbackURL,
+    authorizationURL,
+    tokenURL: `${tokenBase}/oauth/token`,
+    profileURL: `${tokenBase}/api/public/me`,
+    scope: 'public',
+    state: true,
+  };
 }

@@ -11,7 +11,7 @@ import express from 'express';
 import session from 'express-session';
 import passport from 'passport';
 import { Strategy } from '../dist/index.js';
-import { HandWrittenEventpopStrategy } from './alternative.mjs';
+import { alternativeOptions, HandWrittenEventpopStrategy } from './alternative.mjs';
 import { serve } from './ipc.mjs';
 
 const contender = process.argv[2];
@@ -120,16 +120,7 @@ function configure({
     );
   } else {
     strategy = new HandWrittenEventpopStrategy(
-      {
-        clientID,
-        clientSecret,
-        callbackURL,
-        authorizationURL,
-        tokenURL: `${tokenBase}/oauth/token`,
-        profileURL: `${tokenBase}/api/public/me`,
-        scope: 'public',
-        state: true,
-      },
+      alternativeOptions({ clientID, clientSecret, callbackURL, authorizationURL, tokenBase }),
       verify,
     );
     if (callerAgent) strategy._oauth2.setAgent(callerAgent);

@@ -97,3 +97,18 @@ export async function runLogins(users, appURL, total) {
   );
   return { latencies, ms: performance.now() - t0 };
 }
+
+/** Maps `items` through the async `fn` with at most `limit` calls in flight; keeps the order. */
+export async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}

@@ -62,6 +62,17 @@ export function evaluateTargets(results) {
       }
     }
   }
+  for (const c of [results.strategy?.c1, results.strategy?.c32]) {
+    if (!c) continue;
+    const r = c.ratio;
+    targets.push({
+      target: `Strategy alone: CPU per login at or below the alternative's (median of ${c.rounds} paired rounds <= x1.00), c=${c.concurrency}`,
+      met: r.median <= 1,
+      detail:
+        `${fmt(c.cpuMsPerLogin.ours, 3)} vs ${fmt(c.cpuMsPerLogin.alternative, 3)} ms, x${fmt(r.median, 3)} ` +
+        `(95% interval x${fmt(r.interval95[0], 3)} to x${fmt(r.interval95[1], 3)})`,
+    });
+  }
   if (results.memory) {
     const m = results.memory.contenders.ours;
     const a = results.memory.contenders.alternative;
@@ -188,9 +199,45 @@ export function markdown(results) {
       );
     }
   }
+  if (results.strategy) lines.push('', ...strategyMarkdown(results.strategy));
   lines.push('', '**Targets**:', '');
   for (const t of results.targets) lines.push(`- ${t.met ? 'Met' : 'MISSED'}: ${t.target}: ${t.detail}.`);
   return lines.join('\n');
+}
+
+/** The options a contender ran with, in a line: what was passed, and what the instance resolved. */
+export function describeOptions(o) {
+  const given = Object.entries(o.given)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
+  const header =
+    o.contender === 'alternative' && o.useAuthorizationHeaderforGET
+      ? ', useAuthorizationHeaderforGET(true)'
+      : '';
+  return `{ ${given} }${header}; state store ${o.stateStore}, PKCE ${o.pkce || 'off'}`;
+}
+
+/** The strategy phase's table: median CPU per login of each contender, the ratio and its spread. */
+function strategyMarkdown(s) {
+  const lines = [
+    `**The strategy alone** (\`strategy.authenticate()\` on a stub request, no framework; CPU of the app process only; ` +
+      `${thousands(s.loginsPerRound)} logins per round, paired rounds alternating; Eventpop over ${s.protocol.toUpperCase()}, Node's default agent):`,
+    '',
+    '| Concurrency | Paired rounds | CPU per login, ours (ms) | CPU per login, alternative (ms) | Ours ÷ alternative, median of rounds | 95% interval of the median (bootstrap) | Quartiles of rounds | Range of rounds |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const c of [s.c1, s.c32]) {
+    if (!c) continue;
+    const r = c.ratio;
+    lines.push(
+      `| ${c.concurrency} | ${c.rounds}${c.resolved ? '' : ` (interval wider than ${s.resolution * 100}%)`} | ${fmt(c.cpuMsPerLogin.ours, 3)} | ` +
+        `${fmt(c.cpuMsPerLogin.alternative, 3)} | x${fmt(r.median, 3)} | x${fmt(r.interval95[0], 3)} to x${fmt(r.interval95[1], 3)} | ` +
+        `x${fmt(r.q1, 3)} to x${fmt(r.q3, 3)} | x${fmt(r.min, 3)} to x${fmt(r.max, 3)} |`,
+    );
+  }
+  lines.push('', 'Options:');
+  for (const o of Object.values(s.options)) lines.push(`- ${o.contender}: ${describeOptions(o)}`);
+  return lines;
 }
 
 const COLORS = { ours: '#1f6fb4', alternative: '#e07b1a' };

@@ -1,31 +1,50 @@
-// Entry of `npm run bench`: complete logins through an Express app against the emulator, ours vs the hand-written alternative.
+// Entry of `npm run bench`: complete logins against the emulator, ours vs the hand-written alternative, through Express and through the strategy alone.
 //
 // Processes: this one is the load generator (virtual users with keep-alive connections and their
 // own cookies); bench/emulator.mjs serves Eventpop (one counted listener per app); bench/app.mjs is
-// the app under test, one process per contender, so CPU time and memory are the app's own.
+// the app under test, one process per contender, so CPU time and memory are the app's own; the
+// strategy phase drives `strategy.authenticate()` without a framework in bench/strategy-app.mjs.
 // `node bench/run.mjs` is the full run (writes bench/results.json and bench/results.svg);
-// `node bench/run.mjs --quick` is a smoke run with small counts (writes under bench/out/).
-import { execFileSync, fork } from 'node:child_process';
+// `node bench/run.mjs --quick` is a smoke run with small counts (writes under bench/out/);
+// `--node=24` (a pinned line of scripts/node-lines.mjs) or `--node=/path/to/node` runs it all on that Node.
+import { execFileSync, fork, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { runLogins, VirtualUser } from './browser.mjs';
+import { findPin, pinnedNode } from '../scripts/node-lines.mjs';
+import { mapLimit, runLogins, VirtualUser } from './browser.mjs';
 import { connect, ready } from './ipc.mjs';
 import { evaluateTargets, markdown, percentile, svg } from './report.mjs';
+import { STRATEGY_CALLBACK_URL, strategyPhase } from './strategy-phase.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+// --node: the same run, parent and children, on another Node (children are forked with the parent's).
+const nodeArg = process.argv.find((a) => a.startsWith('--node='));
+if (nodeArg) {
+  const wanted = nodeArg.slice('--node='.length);
+  const binary = /^v?\d+(\.\d+\.\d+)?$/.test(wanted)
+    ? await pinnedNode(findPin(wanted), { log: console.log })
+    : wanted;
+  const rest = process.argv.slice(2).filter((a) => a !== nodeArg);
+  const run = spawnSync(binary, [fileURLToPath(import.meta.url), ...rest], { stdio: 'inherit' });
+  if (run.error) throw new Error(`--node=${wanted}: cannot run ${binary}: ${run.error.message}`);
+  process.exit(run.status ?? 1);
+}
 const quick = process.argv.includes('--quick');
 const phasesArg = process.argv.find((a) => a.startsWith('--phases='));
-const allPhases = ['steady', 'memory', 'tickets', 'down'];
-/** Which parts to run (`--phases=steady,memory,tickets,down`); all by default. Partial runs write under bench/out/. */
+const allPhases = ['steady', 'memory', 'tickets', 'down', 'strategy'];
+/** Which parts to run (`--phases=steady,memory,tickets,down,strategy`); all by default. Partial runs write under bench/out/. */
 const phases = new Set(phasesArg ? phasesArg.slice('--phases='.length).split(',') : allPhases);
 for (const phase of phases) {
   if (!allPhases.includes(phase)) throw new Error(`unknown phase ${phase}: use ${allPhases.join(', ')}`);
 }
-const partial = phases.size < allPhases.length || process.argv.some((a) => a.startsWith('--memory-logins='));
+const partial =
+  phases.size < allPhases.length ||
+  process.argv.some((a) => a.startsWith('--memory-logins=') || a.startsWith('--strategy-'));
 
 /** Counts per mode. Full: under ~10 minutes on 2 cores, the 50,000-login memory check dominating. */
 const plan = quick
@@ -37,6 +56,7 @@ const plan = quick
       memory: { first: 1_000, total: 3_000, chunk: 1_000 },
       tickets: { delayMs: 50, rounds: 2, perRound: 10, warmup: 2 },
       down: { inFlight: 500, timeout: 2_000, alternativeCap: 5_000, rampMs: 1_500 },
+      strategy: { logins: 100, warmupRounds: 1, minRounds: 2, maxRounds: 2, resolution: 0.03 },
     }
   : {
       rounds: 6,
@@ -46,6 +66,8 @@ const plan = quick
       memory: { first: 1_000, total: 50_000, chunk: 7_000 },
       tickets: { delayMs: 50, rounds: 6, perRound: 40, warmup: 5 },
       down: { inFlight: 500, timeout: 2_000, alternativeCap: 15_000, rampMs: 1_500 },
+      // Paired rounds until the 95% interval of the median ratio is at most 3% wide (or maxRounds).
+      strategy: { logins: 1_500, warmupRounds: 3, minRounds: 10, maxRounds: 100, resolution: 0.03 },
     };
 const memoryArg = process.argv.find((a) => a.startsWith('--memory-logins='));
 if (memoryArg) {
@@ -53,11 +75,25 @@ if (memoryArg) {
   const [first, total] = memoryArg.slice('--memory-logins='.length).split(',').map(Number);
   Object.assign(plan.memory, { first, total });
 }
+const strategyRoundsArg = process.argv.find((a) => a.startsWith('--strategy-rounds='));
+if (strategyRoundsArg) {
+  // e.g. --strategy-rounds=20 for exactly 20 paired rounds, --strategy-rounds=10,60 for 10 to 60.
+  const [min, max = min] = strategyRoundsArg.slice('--strategy-rounds='.length).split(',').map(Number);
+  Object.assign(plan.strategy, { minRounds: min, maxRounds: max });
+}
+const strategyLoginsArg = process.argv.find((a) => a.startsWith('--strategy-logins='));
+if (strategyLoginsArg) plan.strategy.logins = Number(strategyLoginsArg.slice('--strategy-logins='.length));
 const contenders = ['ours', 'alternative'];
 const protocols = ['http', 'https'];
 const concurrencies = [1, 32];
 const outDir = quick || partial ? join(here, 'out') : here;
-const resultsName = quick ? 'results-quick' : partial ? `results-${[...phases].join('-')}` : 'results';
+// Partial and quick runs name the Node line, so that runs on two Nodes can be kept side by side.
+const nodeLine = `node${process.versions.node.split('.')[0]}`;
+const resultsName = quick
+  ? `results-quick-${nodeLine}`
+  : partial
+    ? `results-${[...phases].join('-')}-${nodeLine}`
+    : 'results';
 
 const log = (line) => process.stdout.write(`${line}\n`);
 const started = performance.now();
@@ -131,6 +167,7 @@ const results = {
   memory: undefined,
   tickets: undefined,
   down: [],
+  strategy: undefined,
   targets: [],
   seconds: 0,
 };
@@ -140,19 +177,23 @@ try {
   const emu = start('emulator.mjs', [], 'emulator');
   await emu.ready;
   emulator = emu.call;
-  const steadyApps = Object.fromEntries(
-    await Promise.all(contenders.map(async (c) => [c, await startApp(c, 'steady')])),
+  // Only the app processes the chosen phases use (the tickets and down phases reuse the steady apps).
+  const startApps = async (role, needed) =>
+    needed
+      ? Object.fromEntries(await Promise.all(contenders.map(async (c) => [c, await startApp(c, role)])))
+      : {};
+  const steadyApps = await startApps(
+    'steady',
+    ['steady', 'tickets', 'down'].some((p) => phases.has(p)),
   );
-  const memoryApps = Object.fromEntries(
-    await Promise.all(contenders.map(async (c) => [c, await startApp(c, 'memory')])),
-  );
+  const memoryApps = await startApps('memory', phases.has('memory'));
   const allApps = [...Object.values(steadyApps), ...Object.values(memoryApps)];
 
   const client = {
     clientId: 'bench-client',
     clientSecret: randomBytes(32).toString('hex'),
     name: 'Benchmark',
-    redirectUris: allApps.map((a) => `${a.url}/auth/eventpop/callback`),
+    redirectUris: [...allApps.map((a) => `${a.url}/auth/eventpop/callback`), STRATEGY_CALLBACK_URL],
   };
   const { url: authorizeBase } = await emulator('start', { clients: [client] });
 
@@ -282,6 +323,19 @@ try {
         );
       }
     }
+  }
+
+  // The strategy alone: no framework, only the app's CPU per login, ours vs the alternative.
+  if (phases.has('strategy')) {
+    results.strategy = await strategyPhase({
+      start,
+      emulator,
+      authorizeBase,
+      client,
+      plan: plan.strategy,
+      log,
+    });
+    log(`strategy phase: ${results.strategy.seconds} s`);
   }
 
   // Memory: fresh app processes, HTTP, Node's default agent, 32 users each; the contenders alternate
@@ -453,8 +507,8 @@ try {
   // Eventpop down: the token endpoint accepts and never answers. `inFlight` logins are started either
   // all at once ("burst") or spread over `rampMs` ("ramp", so that all are in flight together but the
   // app is not also absorbing a 500-request spike), while a separate process probes /health every 10 ms.
-  const probe = start('probe.mjs', [], 'health probe');
-  await probe.ready;
+  const probe = phases.has('down') ? start('probe.mjs', [], 'health probe') : undefined;
+  await probe?.ready;
   for (const protocol of phases.has('down') ? protocols : []) {
     for (const arrival of ['burst', 'ramp']) {
       for (const c of contenders) {
@@ -554,10 +608,13 @@ try {
   results.seconds = Math.round(seconds(started));
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, `${resultsName}.json`), `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(outDir, `${resultsName}.svg`), svg(results));
+  // The chart shows the steady state; a run without that phase has nothing to draw.
+  if (results.steady.length) writeFileSync(join(outDir, `${resultsName}.svg`), svg(results));
   log('');
   log(markdown(results));
-  log(`\nWrote ${join(outDir, `${resultsName}.json`)} and ${resultsName}.svg; total ${results.seconds} s.`);
+  log(
+    `\nWrote ${join(outDir, `${resultsName}.json`)}${results.steady.length ? ` and ${resultsName}.svg` : ''}; total ${results.seconds} s.`,
+  );
 } finally {
   for (const child of children) if (child.exitCode === null) child.kill();
   rmSync(tmp, { recursive: true, force: true });
@@ -571,20 +628,6 @@ async function waitFor(check, limitMs) {
     if (performance.now() > end) return false;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-async function mapLimit(items, limit, fn) {
-  const out = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]);
-      }
-    }),
-  );
-  return out;
 }
 
 function safeCode(body) {

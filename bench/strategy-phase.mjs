@@ -1,0 +1,121 @@
+// The strategy phase of `npm run bench`: CPU per login of the strategy alone, ours vs the hand-written one, in alternating rounds.
+//
+// Each contender runs in its own process (bench/strategy-app.mjs), which drives logins straight
+// through `strategy.authenticate()` and counts only its own CPU time. Both reach the emulator (another
+// process) over HTTP on loopback with Node's default agent, each through a listener of its own.
+// This process is the browser: it takes each authorize redirect to the emulator (autoApprove) and
+// hands the callback's query back. A round is `logins` complete logins of one contender; rounds
+// alternate between the contenders (the order flipped every round) until the 95% interval of the
+// median per-round ratio is at most `resolution` wide, or `maxRounds` is reached.
+import * as http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { get, mapLimit } from './browser.mjs';
+import { describeOptions } from './report.mjs';
+import { bootstrapMedianInterval, median, quantile } from './stats.mjs';
+
+/** The callback URL both contenders register; nothing listens there, the browser never follows it. */
+export const STRATEGY_CALLBACK_URL = 'http://localhost:3000/auth/eventpop/callback';
+
+const contenders = ['ours', 'alternative'];
+
+/**
+ * Runs the phase. `start(script, args, label)` forks a child as bench/run.mjs does; `emulator` calls
+ * the emulator child; `client` is the emulator's registered client. Returns the results' `strategy` entry.
+ */
+export async function strategyPhase({ start, emulator, authorizeBase, client, plan, log }) {
+  const t = performance.now();
+  const apps = {};
+  const options = {};
+  for (const c of contenders) {
+    const p = start('strategy-app.mjs', [c], `strategy app (${c})`);
+    await p.ready;
+    const tokenBase = await emulator('listen', { name: `strategy-${c}`, protocol: 'http' });
+    apps[c] = p.call;
+    options[c] = await p.call('configure', {
+      tokenBase,
+      authorizationURL: `${authorizeBase}/oauth/authorize`,
+      clientID: client.clientId,
+      clientSecret: client.clientSecret,
+      callbackURL: STRATEGY_CALLBACK_URL,
+    });
+    log(`strategy ${c} on Node ${options[c].node}: ${describeOptions(options[c])}`);
+  }
+
+  const browser = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  /** One round: `n` logins of contender `c` at `concurrency`; the app's CPU for both of its steps. */
+  async function round(c, n, concurrency) {
+    const authorized = await apps[c]('authorize', { n, concurrency });
+    const queries = await mapLimit(authorized.urls, 32, async (url) => {
+      const res = await get(url, { agent: browser });
+      if (res.status !== 302)
+        throw new Error(`/oauth/authorize answered ${res.status}: ${res.body.slice(0, 200)}`);
+      return Object.fromEntries(new URL(res.headers.location).searchParams);
+    });
+    const called = await apps[c]('callback', { queries, concurrency });
+    return { cpuMicros: authorized.cpuMicros + called.cpuMicros, callbackMs: called.ms, logins: n };
+  }
+
+  const { logins, warmupRounds, minRounds, maxRounds, resolution } = plan;
+  const result = { protocol: 'http', agent: 'default', loginsPerRound: logins, resolution, options };
+  try {
+    for (const concurrency of [1, 32]) {
+      const tc = performance.now();
+      // Not counted: lets V8 optimize both contenders' paths at this concurrency first (one round
+      // was not enough: CPU per login still fell over the next five or so).
+      for (let w = 0; w < warmupRounds; w++) for (const c of contenders) await round(c, logins, concurrency);
+      const perLogin = { ours: [], alternative: [] };
+      const ratios = [];
+      let interval = [Number.NaN, Number.NaN];
+      for (let r = 0; r < maxRounds; r++) {
+        const order = r % 2 === 0 ? contenders : [...contenders].reverse();
+        for (const c of order) {
+          const x = await round(c, logins, concurrency);
+          perLogin[c].push(x.cpuMicros / 1000 / x.logins);
+        }
+        // Paired: round r of ours ran next to round r of the alternative, so their ratio cancels
+        // the slow drifts of a shared machine.
+        ratios.push(perLogin.ours[r] / perLogin.alternative[r]);
+        if (ratios.length < minRounds) continue;
+        interval = bootstrapMedianInterval(ratios);
+        if (interval[1] - interval[0] <= resolution) break;
+      }
+      const sorted = [...ratios].sort((a, b) => a - b);
+      const entry = {
+        concurrency,
+        rounds: ratios.length,
+        resolved: interval[1] - interval[0] <= resolution,
+        seconds: Math.round((performance.now() - tc) / 1000),
+        cpuMsPerLogin: {
+          ours: round3(median(perLogin.ours)),
+          alternative: round3(median(perLogin.alternative)),
+        },
+        ratio: {
+          median: round3(median(ratios)),
+          q1: round3(quantile(sorted, 0.25)),
+          q3: round3(quantile(sorted, 0.75)),
+          min: round3(sorted[0]),
+          max: round3(sorted.at(-1)),
+          interval95: interval.map(round3),
+        },
+        perRound: {
+          ours: perLogin.ours.map(round3),
+          alternative: perLogin.alternative.map(round3),
+          ratios: ratios.map(round3),
+        },
+      };
+      result[`c${concurrency}`] = entry;
+      log(
+        `strategy c=${concurrency}: ${entry.rounds} paired rounds of ${logins} logins, ${entry.seconds} s; CPU per login ` +
+          `ours ${entry.cpuMsPerLogin.ours} ms vs alternative ${entry.cpuMsPerLogin.alternative} ms, ratio x${entry.ratio.median} ` +
+          `(95% interval x${entry.ratio.interval95[0]}-x${entry.ratio.interval95[1]}, quartiles x${entry.ratio.q1}-x${entry.ratio.q3})`,
+      );
+    }
+  } finally {
+    browser.destroy();
+    for (const c of contenders) await apps[c]('close').catch(() => {});
+  }
+  result.seconds = Math.round((performance.now() - t) / 1000);
+  return result;
+}
+
+const round3 = (x) => Math.round(x * 1000) / 1000;
