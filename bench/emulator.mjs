@@ -58,6 +58,9 @@ serve({
       autoApprove: true,
       profileRateLimit: 0,
       requestLogSize: 0,
+      // The strategy phase takes a whole round's codes (1,500) before it redeems the first one;
+      // the default 1,000 would forget the oldest.
+      maxCodes: 10_000,
     });
     const listenersOf = emu.server.listeners('request');
     if (listenersOf.length !== 1) throw new Error('expected exactly one request listener on emu.server');
