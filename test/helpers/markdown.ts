@@ -7,6 +7,13 @@ export interface CodeBlock {
   readonly text: string;
   /** The file the block is, when its first line is a comment naming it: `// app.mjs`. */
   readonly file: string | undefined;
+  /**
+   * The file the block is an addition to, when its first line names that file and where the block
+   * goes: `// app.mjs: add after the routes`.
+   */
+  readonly addsTo: string | undefined;
+  /** The nearest heading above the block in the text it was read from (`## Errors`), if any. */
+  readonly heading: string | undefined;
 }
 
 /** A command line from a `sh` block: leading `NAME=value` assignments, then the program and its arguments. */
@@ -41,11 +48,17 @@ export function section(markdown: string, heading: string): string {
 
 /** The fenced code blocks of a text, in order. */
 export function codeBlocks(markdown: string): CodeBlock[] {
-  return [...markdown.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map(([, lang = '', text = '']) => ({
-    lang,
-    text,
-    file: /^\/\/ ([\w.-]+\.\w+)\n/.exec(text)?.[1],
-  }));
+  return [...markdown.matchAll(/^```(\w*)\n([\s\S]*?)^```$/gm)].map((match) => {
+    const [, lang = '', text = ''] = match;
+    const before = markdown.slice(0, match.index).replace(/^```[\s\S]*?^```$/gm, '');
+    return {
+      lang,
+      text,
+      file: /^\/\/ ([\w.-]+\.\w+)\n/.exec(text)?.[1],
+      addsTo: /^\/\/ ([\w.-]+\.\w+): \S[^\n]*\n/.exec(text)?.[1],
+      heading: [...before.matchAll(/^#{1,6} .+$/gm)].at(-1)?.[0],
+    };
+  });
 }
 
 /** The block that is this file (its first line `// <file>`); throws when there is none. */
