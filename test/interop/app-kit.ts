@@ -1,6 +1,7 @@
 // What every interop test app shares: its options, the user it keeps in the session, and its error body.
 import type { Server } from 'node:http';
 import {
+  AuthorizationError,
   EventpopAPIError,
   type EventpopProfile,
   type EventpopStrategyOptions,
@@ -29,9 +30,21 @@ export interface LoginErrorBody {
   code: string | null;
 }
 
-/** Whether a login failed because of Eventpop (refused code, network, timeout, bad answer). */
+/**
+ * The errors a login fails with because of Eventpop: it sent the user back with an error other
+ * than a refusal (`AuthorizationError`: `temporarily_unavailable`, `server_error`, ...), refused
+ * the code, or could not be reached or answered badly. One list for every app, Nest's `@Catch` too.
+ */
+export const EVENTPOP_FAILURES = [
+  AuthorizationError,
+  TokenError,
+  InternalOAuthError,
+  EventpopAPIError,
+] as const;
+
+/** Whether a login failed because of Eventpop: an instance of one of {@link EVENTPOP_FAILURES}. */
 export function isEventpopFailure(err: unknown): err is Error & { code?: unknown } {
-  return err instanceof TokenError || err instanceof InternalOAuthError || err instanceof EventpopAPIError;
+  return EVENTPOP_FAILURES.some((failure) => err instanceof failure);
 }
 
 /** Builds the {@link LoginErrorBody} for any thrown value. */

@@ -166,6 +166,27 @@ export function describeLogin(framework: string, startApp: StartApp): void {
       expect((await browser.get(`${interop.appURL}/me`)).status).to.equal(401);
     });
 
+    it("answers through the framework's error handling with AuthorizationError temporarily_unavailable when Eventpop sends the user back with it", async () => {
+      const browser = new Browser();
+      const start = await browser.get(`${interop.appURL}/auth/eventpop`);
+      const state = new URL(start.location ?? '').searchParams.get('state');
+      expect(state, 'the login sends a state').to.be.a('string');
+      const tokenRequests = interop.emu.counts.token;
+      // What Eventpop redirects to when it cannot sign the user in just now (RFC 6749 section 4.1.2.1).
+      const query = new URLSearchParams({
+        error: 'temporarily_unavailable',
+        error_description: 'Eventpop is under maintenance.',
+        state: state ?? '',
+      });
+      const callback = await browser.get(`${interop.appURL}/auth/eventpop/callback?${query}`);
+      expect([callback.status, JSON.parse(callback.body)]).to.deep.equal([
+        502,
+        { error: 'AuthorizationError', code: 'temporarily_unavailable' },
+      ]);
+      expect(interop.emu.counts.token, 'no token request').to.equal(tokenRequests);
+      expect((await browser.get(`${interop.appURL}/me`)).status, 'and nobody is signed in').to.equal(401);
+    });
+
     for (const { when, fault, answer } of loginFailures) {
       it(`answers through the framework's error handling with ${answer.error} ${answer.code} when ${when}`, async () => {
         interop.emu.inject('token', { ...fault, times: 1 });

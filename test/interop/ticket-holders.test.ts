@@ -135,6 +135,18 @@ describe('the ticket-holders recipe, run against the emulator', () => {
     ]);
   });
 
+  it('answers 502 with AuthorizationError when Eventpop sends the user back with temporarily_unavailable', async () => {
+    const browser = new HttpBrowser();
+    const start = await browser.open(`${appURL}/auth/eventpop`, { follow: false });
+    const state = new URL(start.location ?? '').searchParams.get('state') ?? '';
+    const query = new URLSearchParams({ error: 'temporarily_unavailable', state });
+    const page = await browser.open(`${appURL}/auth/eventpop/callback?${query}`);
+    expect([page.status, JSON.parse(page.body)]).to.deep.equal([
+      502,
+      { error: 'AuthorizationError', code: 'temporarily_unavailable' },
+    ]);
+  });
+
   it('re-checks a stored access token with listTickets: 4242 still holds one, 4343 none', async () => {
     const holder = (await login(emu, {}, 4242)).access_token;
     const none = (await login(emu, {}, 4343)).access_token;

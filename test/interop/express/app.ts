@@ -48,7 +48,7 @@ export function expressApp(express: ExpressModule): StartApp {
       if (req.user) res.json(req.user);
       else res.status(401).json({ error: 'not signed in' });
     });
-    // Token and profile failures (TokenError, InternalOAuthError, EventpopAPIError) arrive here.
+    // Eventpop's failures (AuthorizationError, TokenError, InternalOAuthError, EventpopAPIError) arrive here.
     app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
       if (isEventpopFailure(err)) res.status(502).json(loginErrorBody(err));
       else next(err);

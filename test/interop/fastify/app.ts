@@ -56,7 +56,7 @@ export const fastifyApp: StartApp = async (server, options) => {
     if (!request.user) return reply.code(401).send({ error: 'not signed in' });
     return request.user;
   });
-  // Token and profile failures (TokenError, InternalOAuthError, EventpopAPIError) arrive here.
+  // Eventpop's failures (AuthorizationError, TokenError, InternalOAuthError, EventpopAPIError) arrive here.
   app.setErrorHandler(async (err, _request, reply) => {
     if (isEventpopFailure(err)) return reply.code(502).send(loginErrorBody(err));
     throw err;

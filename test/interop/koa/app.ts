@@ -28,7 +28,7 @@ export const koaApp: StartApp = async (server, options) => {
 
   const app = new Koa();
   app.keys = [SESSION_SECRET];
-  // Token and profile failures (TokenError, InternalOAuthError, EventpopAPIError) are thrown
+  // Eventpop's failures (AuthorizationError, TokenError, InternalOAuthError, EventpopAPIError) are thrown
   // from passport.authenticate(); an error middleware first in the chain turns them into answers.
   app.use(async (ctx, next) => {
     try {

@@ -25,15 +25,19 @@ import express, { type Request, type Response } from 'express';
 import session from 'express-session';
 import passport from 'passport';
 import {
-  EventpopAPIError,
   type EventpopProfile,
   Strategy as EventpopStrategy,
   type EventpopStrategyOptions,
   type EventpopTokenParams,
-  InternalOAuthError,
-  TokenError,
 } from '../../../lib';
-import { loginErrorBody, SESSION_SECRET, type SessionUser, type StartApp, toSessionUser } from '../app-kit';
+import {
+  EVENTPOP_FAILURES,
+  loginErrorBody,
+  SESSION_SECRET,
+  type SessionUser,
+  type StartApp,
+  toSessionUser,
+} from '../app-kit';
 
 // This file needs experimentalDecorators (see tsconfig.json beside it). It does not rely on
 // emitDecoratorMetadata (tsx/esbuild does not emit it): constructor dependencies use @Inject.
@@ -115,8 +119,8 @@ export class LoginFailedFilter implements ExceptionFilter {
   }
 }
 
-/** Eventpop's failures (token refused, timeout, profile errors) answer 502. */
-@Catch(TokenError, InternalOAuthError, EventpopAPIError)
+/** Eventpop's failures (an error sent back, token refused, timeout, profile errors) answer 502. */
+@Catch(...EVENTPOP_FAILURES)
 export class EventpopErrorFilter implements ExceptionFilter {
   catch(err: Error, host: ArgumentsHost): void {
     host.switchToHttp().getResponse<Response>().status(502).json(loginErrorBody(err));
