@@ -1,40 +1,8 @@
 #!/usr/bin/env node
 // The emulator's command line: starts a local Eventpop and prints how to use it.
+import { banner } from './banner';
 import { type CommandLine, parseCommandLine, UsageError, usage } from './command-line';
 import { createEmulator, type Emulator } from './server';
-
-/** What the CLI prints once listening; the first line's format is relied on by scripts and tests. */
-function banner(emu: Emulator, cli: CommandLine): string {
-  const lines = [`Eventpop emulator listening on ${emu.url}`, ''];
-  for (const c of emu.clients) {
-    const secret = cli.secretGiven ? '(the one given with --client-secret)' : c.clientSecret;
-    lines.push(`Client "${c.name}"`, `  client id:     ${c.clientId}`, `  client secret: ${secret}`);
-    for (const uri of c.redirectUris) lines.push(`  redirect URI:  ${uri}`);
-  }
-  lines.push(
-    '  Open your app on the host name of its redirect URI: localhost and 127.0.0.1 are different',
-    '  sites to the browser, and the login state cookie belongs to one of them.',
-    '',
-    'Users',
-  );
-  for (const u of emu.users)
-    lines.push(
-      `  ${u.id}  ${[u.full_name, u.email].filter(Boolean).join(' <')}${u.full_name && u.email ? '>' : ''}`,
-    );
-  lines.push(
-    '',
-    `Authorize: ${emu.url}/oauth/authorize`,
-    `Token:     ${emu.url}/oauth/token`,
-    `Profile:   ${emu.url}/api/public/me`,
-    `Tickets:   ${emu.url}/api/public/organizers/<organizer id>/tickets`,
-    `Avatars:   ${emu.url}/avatars/<user id>/<original|medium|thumb|tiny>.svg`,
-  );
-  if (cli.options.control)
-    lines.push(`Control:   ${emu.url}/_emulator/faults, ${emu.url}/_emulator/requests`);
-  for (const { endpoint, fault } of cli.faults) lines.push(`Fault:     ${endpoint} ${JSON.stringify(fault)}`);
-  lines.push('', 'Press Ctrl+C to stop.');
-  return lines.join('\n');
-}
 
 /** Exits with 2 and a one-line reason for a flag it cannot use (never a stack). */
 function usageFailure(message: string): never {
