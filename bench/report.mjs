@@ -63,7 +63,7 @@ export function evaluateTargets(results) {
     }
   }
   for (const c of [results.strategy?.c1, results.strategy?.c32]) {
-    if (!c) continue;
+    if (!c?.ratio) continue;
     const r = c.ratio;
     targets.push({
       target: `Strategy alone: CPU per login at or below the alternative's (median of ${c.rounds} paired rounds <= x1.00), c=${c.concurrency}`,
@@ -219,21 +219,25 @@ export function describeOptions(o) {
 
 /** The strategy phase's table: median CPU per login of each contender, the ratio and its spread. */
 function strategyMarkdown(s) {
+  const mine = Object.keys(s.c1?.ratios ?? s.c32?.ratios ?? {});
   const lines = [
     `**The strategy alone** (\`strategy.authenticate()\` on a stub request, no framework; CPU of the app process only; ` +
-      `${thousands(s.loginsPerRound)} logins per round, paired rounds alternating; Eventpop over ${s.protocol.toUpperCase()}, Node's default agent):`,
+      `${thousands(s.loginsPerRound)} logins per round, paired rounds alternating; Eventpop over ${s.protocol.toUpperCase()}, Node's default agent; ` +
+      'ours-nopkce is ours with `pkce: false`, like for like with the alternative):',
     '',
-    '| Concurrency | Paired rounds | CPU per login, ours (ms) | CPU per login, alternative (ms) | Ours ÷ alternative, median of rounds | 95% interval of the median (bootstrap) | Quartiles of rounds | Range of rounds |',
-    '|---|---|---|---|---|---|---|---|',
+    '| Concurrency | Ours | Paired rounds | CPU per login, ours (ms) | CPU per login, alternative (ms) | Ours ÷ alternative, median of rounds | 95% interval of the median (bootstrap) | Quartiles of rounds | Range of rounds |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const c of [s.c1, s.c32]) {
     if (!c) continue;
-    const r = c.ratio;
-    lines.push(
-      `| ${c.concurrency} | ${c.rounds}${c.resolved ? '' : ` (interval wider than ${s.resolution * 100}%)`} | ${fmt(c.cpuMsPerLogin.ours, 3)} | ` +
-        `${fmt(c.cpuMsPerLogin.alternative, 3)} | x${fmt(r.median, 3)} | x${fmt(r.interval95[0], 3)} to x${fmt(r.interval95[1], 3)} | ` +
-        `x${fmt(r.q1, 3)} to x${fmt(r.q3, 3)} | x${fmt(r.min, 3)} to x${fmt(r.max, 3)} |`,
-    );
+    for (const m of mine) {
+      const r = c.ratios[m];
+      lines.push(
+        `| ${c.concurrency} | ${m} | ${c.rounds}${c.resolved ? '' : ` (an interval wider than ${s.resolution * 100}%)`} | ${fmt(c.cpuMsPerLogin[m], 3)} | ` +
+          `${fmt(c.cpuMsPerLogin.alternative, 3)} | x${fmt(r.median, 3)} | x${fmt(r.interval95[0], 3)} to x${fmt(r.interval95[1], 3)} | ` +
+          `x${fmt(r.q1, 3)} to x${fmt(r.q3, 3)} | x${fmt(r.min, 3)} to x${fmt(r.max, 3)} |`,
+      );
+    }
   }
   lines.push('', 'Options:');
   for (const o of Object.values(s.options)) lines.push(`- ${o.contender}: ${describeOptions(o)}`);

@@ -81,6 +81,11 @@ if (strategyRoundsArg) {
   const [min, max = min] = strategyRoundsArg.slice('--strategy-rounds='.length).split(',').map(Number);
   Object.assign(plan.strategy, { minRounds: min, maxRounds: max });
 }
+const strategyContendersArg = process.argv.find((a) => a.startsWith('--strategy-contenders='));
+if (strategyContendersArg) {
+  // e.g. --strategy-contenders=ours,alternative to leave out ours-nopkce (the alternative runs last).
+  plan.strategy.contenders = strategyContendersArg.slice('--strategy-contenders='.length).split(',');
+}
 const strategyLoginsArg = process.argv.find((a) => a.startsWith('--strategy-logins='));
 if (strategyLoginsArg) plan.strategy.logins = Number(strategyLoginsArg.slice('--strategy-logins='.length));
 const contenders = ['ours', 'alternative'];

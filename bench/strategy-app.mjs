@@ -7,18 +7,20 @@
 // asks for a batch of authorize redirects, takes each to the emulator for a code, and sends the
 // callbacks' queries back. This process counts its own CPU time (process.cpuUsage) around the two
 // batches only, so neither the browser's work nor the IPC between the batches is in the figure.
+import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import { Strategy } from '../dist/index.js';
 import { alternativeOptions, HandWrittenEventpopStrategy } from './alternative.mjs';
 import { serve } from './ipc.mjs';
 
 const contender = process.argv[2];
-if (contender !== 'ours' && contender !== 'alternative') {
-  throw new Error('usage: strategy-app.mjs ours|alternative');
+if (contender !== 'ours' && contender !== 'ours-nopkce' && contender !== 'alternative') {
+  throw new Error('usage: strategy-app.mjs ours|ours-nopkce|alternative');
 }
 
 let strategy;
 let callbackPath;
+const inspector = new Session();
 /** The sessions of the batch whose authorize step ran and whose callbacks are still to come. */
 let sessions = [];
 
@@ -30,9 +32,11 @@ const verify = (_accessToken, _refreshToken, profile, done) => {
 function configure({ tokenBase, authorizationURL, clientID, clientSecret, callbackURL }) {
   callbackPath = new URL(callbackURL).pathname;
   let given;
-  if (contender === 'ours') {
-    // Default options: only what a user must give, and where Eventpop is.
+  if (contender !== 'alternative') {
+    // Default options: only what a user must give, and where Eventpop is. `ours-nopkce` turns
+    // PKCE off, like for like with the alternative (which has none), to show what PKCE costs.
     given = { clientID, clientSecret: '<secret>', callbackURL, baseURL: tokenBase, authorizationURL };
+    if (contender === 'ours-nopkce') given.pkce = false;
     strategy = new Strategy({ ...given, clientSecret }, verify);
   } else {
     const options = alternativeOptions({ clientID, clientSecret, callbackURL, authorizationURL, tokenBase });
@@ -84,7 +88,7 @@ async function measured(items, concurrency, fn) {
   );
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  return { cpuMicros: cpu.user + cpu.system, ms };
+  return { cpuMicros: cpu.user + cpu.system, userMicros: cpu.user, systemMicros: cpu.system, ms };
 }
 
 /** Counts an unexpected outcome by what it was, never keeping an error's message (it could echo a secret). */
@@ -124,6 +128,23 @@ serve({
     sessions = [];
     if (Object.keys(unexpected).length) throw new Error(`callback step: ${JSON.stringify(unexpected)}`);
     return cost;
+  },
+  /** bench/profile.mjs: V8's sampling profiler around the rounds it profiles (100 µs interval). */
+  async profile(action) {
+    const post = (method, params) =>
+      new Promise((resolve, reject) =>
+        inspector.post(method, params, (err, result) => (err ? reject(err) : resolve(result))),
+      );
+    if (action === 'start') {
+      inspector.connect();
+      await post('Profiler.enable');
+      await post('Profiler.setSamplingInterval', { interval: 100 });
+      await post('Profiler.start');
+      return true;
+    }
+    const { profile } = await post('Profiler.stop');
+    inspector.disconnect();
+    return profile;
   },
   close() {
     setImmediate(() => process.exit(0));

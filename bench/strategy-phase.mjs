@@ -5,8 +5,11 @@
 // process) over HTTP on loopback with Node's default agent, each through a listener of its own.
 // This process is the browser: it takes each authorize redirect to the emulator (autoApprove) and
 // hands the callback's query back. A round is `logins` complete logins of one contender; rounds
-// alternate between the contenders (the order flipped every round) until the 95% interval of the
-// median per-round ratio is at most `resolution` wide, or `maxRounds` is reached.
+// alternate between the contenders (the order flipped every round) until the 95% interval of
+// every median per-round ratio is at most `resolution` wide, or `maxRounds` is reached. The
+// contenders are ours with its defaults (`ours`), ours with `pkce: false` (`ours-nopkce`, like
+// for like with the alternative, which has no PKCE) and the alternative; each of ours is paired
+// with the alternative's round next to it.
 import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { get, mapLimit } from './browser.mjs';
@@ -16,7 +19,8 @@ import { bootstrapMedianInterval, median, quantile } from './stats.mjs';
 /** The callback URL both contenders register; nothing listens there, the browser never follows it. */
 export const STRATEGY_CALLBACK_URL = 'http://localhost:3000/auth/eventpop/callback';
 
-const contenders = ['ours', 'alternative'];
+/** The contenders the phase can run; `plan.contenders` picks among them (the alternative always runs). */
+export const STRATEGY_CONTENDERS = ['ours', 'ours-nopkce', 'alternative'];
 
 /**
  * Runs the phase. `start(script, args, label)` forks a child as bench/run.mjs does; `emulator` calls
@@ -24,6 +28,11 @@ const contenders = ['ours', 'alternative'];
  */
 export async function strategyPhase({ start, emulator, authorizeBase, client, plan, log }) {
   const t = performance.now();
+  const contenders = plan.contenders ?? STRATEGY_CONTENDERS;
+  if (contenders.at(-1) !== 'alternative' || contenders.some((c) => !STRATEGY_CONTENDERS.includes(c)))
+    throw new Error(`strategy contenders: some of ${STRATEGY_CONTENDERS.join(', ')}, the alternative last`);
+  /** Ours, in each of its settings: each compared with the alternative. */
+  const mine = contenders.slice(0, -1);
   const apps = {};
   const options = {};
   for (const c of contenders) {
@@ -56,17 +65,26 @@ export async function strategyPhase({ start, emulator, authorizeBase, client, pl
   }
 
   const { logins, warmupRounds, minRounds, maxRounds, resolution } = plan;
-  const result = { protocol: 'http', agent: 'default', loginsPerRound: logins, resolution, options };
+  const result = {
+    protocol: 'http',
+    agent: 'default',
+    loginsPerRound: logins,
+    resolution,
+    contenders,
+    options,
+  };
   try {
     for (const concurrency of [1, 32]) {
       const tc = performance.now();
       // Not counted: lets V8 optimize both contenders' paths at this concurrency first (one round
       // was not enough: CPU per login still fell over the next five or so).
       for (let w = 0; w < warmupRounds; w++) for (const c of contenders) await round(c, logins, concurrency);
-      const perLogin = { ours: [], alternative: [] };
-      const ratios = [];
-      let interval = [Number.NaN, Number.NaN];
+      const perLogin = Object.fromEntries(contenders.map((c) => [c, []]));
+      const ratios = Object.fromEntries(mine.map((c) => [c, []]));
+      const intervals = {};
+      const resolved = () => mine.every((c) => intervals[c][1] - intervals[c][0] <= resolution);
       for (let r = 0; r < maxRounds; r++) {
+        // Reversed every other round: each of ours runs as often before the alternative as after it.
         const order = r % 2 === 0 ? contenders : [...contenders].reverse();
         for (const c of order) {
           const x = await round(c, logins, concurrency);
@@ -74,41 +92,46 @@ export async function strategyPhase({ start, emulator, authorizeBase, client, pl
         }
         // Paired: round r of ours ran next to round r of the alternative, so their ratio cancels
         // the slow drifts of a shared machine.
-        ratios.push(perLogin.ours[r] / perLogin.alternative[r]);
-        if (ratios.length < minRounds) continue;
-        interval = bootstrapMedianInterval(ratios);
-        if (interval[1] - interval[0] <= resolution) break;
+        for (const c of mine) ratios[c].push(perLogin[c][r] / perLogin.alternative[r]);
+        if (r + 1 < minRounds) continue;
+        for (const c of mine) intervals[c] = bootstrapMedianInterval(ratios[c]);
+        if (resolved()) break;
       }
-      const sorted = [...ratios].sort((a, b) => a - b);
-      const entry = {
-        concurrency,
-        rounds: ratios.length,
-        resolved: interval[1] - interval[0] <= resolution,
-        seconds: Math.round((performance.now() - tc) / 1000),
-        cpuMsPerLogin: {
-          ours: round3(median(perLogin.ours)),
-          alternative: round3(median(perLogin.alternative)),
-        },
-        ratio: {
-          median: round3(median(ratios)),
+      const summary = (c) => {
+        const sorted = [...ratios[c]].sort((a, b) => a - b);
+        return {
+          median: round3(median(sorted)),
           q1: round3(quantile(sorted, 0.25)),
           q3: round3(quantile(sorted, 0.75)),
           min: round3(sorted[0]),
           max: round3(sorted.at(-1)),
-          interval95: interval.map(round3),
-        },
+          interval95: intervals[c].map(round3),
+        };
+      };
+      const rounds = perLogin.alternative.length;
+      const entry = {
+        concurrency,
+        rounds,
+        resolved: resolved(),
+        seconds: Math.round((performance.now() - tc) / 1000),
+        cpuMsPerLogin: Object.fromEntries(contenders.map((c) => [c, round3(median(perLogin[c]))])),
+        // `ratio` is ours with its defaults; `ratios` has each of ours (defaults and like for like).
+        ratio: mine.includes('ours') ? summary('ours') : undefined,
+        ratios: Object.fromEntries(mine.map((c) => [c, summary(c)])),
         perRound: {
-          ours: perLogin.ours.map(round3),
-          alternative: perLogin.alternative.map(round3),
-          ratios: ratios.map(round3),
+          ...Object.fromEntries(contenders.map((c) => [c, perLogin[c].map(round3)])),
+          ratios: Object.fromEntries(mine.map((c) => [c, ratios[c].map(round3)])),
         },
       };
       result[`c${concurrency}`] = entry;
-      log(
-        `strategy c=${concurrency}: ${entry.rounds} paired rounds of ${logins} logins, ${entry.seconds} s; CPU per login ` +
-          `ours ${entry.cpuMsPerLogin.ours} ms vs alternative ${entry.cpuMsPerLogin.alternative} ms, ratio x${entry.ratio.median} ` +
-          `(95% interval x${entry.ratio.interval95[0]}-x${entry.ratio.interval95[1]}, quartiles x${entry.ratio.q1}-x${entry.ratio.q3})`,
-      );
+      for (const c of mine) {
+        const x = entry.ratios[c];
+        log(
+          `strategy c=${concurrency}: ${rounds} paired rounds of ${logins} logins, ${entry.seconds} s; CPU per login ` +
+            `${c} ${entry.cpuMsPerLogin[c]} ms vs alternative ${entry.cpuMsPerLogin.alternative} ms, ratio x${x.median} ` +
+            `(95% interval x${x.interval95[0]}-x${x.interval95[1]}, quartiles x${x.q1}-x${x.q3})`,
+        );
+      }
     }
   } finally {
     browser.destroy();

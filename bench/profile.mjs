@@ -1,0 +1,153 @@
+// Where the strategy phase's CPU goes: logins of one contender under `--cpu-prof`, self time per function and per file.
+//
+// `node bench/profile.mjs <ours|ours-nopkce|alternative> [--logins=1500] [--rounds=8] [--concurrency=1]`
+// runs the strategy phase's app (bench/strategy-app.mjs) under V8's sampling profiler against the
+// emulator in another process, with the phase's browser in this one, so the profile holds the app's
+// work only. It prints self time in microseconds per login, summed by file group (our dist/,
+// passport-oauth2, node-oauth, Node's own modules, GC, native) and for the heaviest functions, and
+// keeps the .cpuprofile under bench/out/ for Chrome DevTools. The first `--warmup` rounds run
+// before the profiler starts, as the phase's warm-up rounds do. Add `--node=24` to run it on the
+// pinned Node 24. Profiles of two contenders are comparable only from the same Node and machine.
+import { fork, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as http from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findPin, pinnedNode } from '../scripts/node-lines.mjs';
+import { get, mapLimit } from './browser.mjs';
+import { connect, ready } from './ipc.mjs';
+import { STRATEGY_CALLBACK_URL } from './strategy-phase.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const arg = (name, fallback) => {
+  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
+  return a ? a.slice(name.length + 3) : fallback;
+};
+
+const nodeArg = arg('node');
+if (nodeArg) {
+  const binary = /^v?\d+(\.\d+\.\d+)?$/.test(nodeArg) ? await pinnedNode(findPin(nodeArg)) : nodeArg;
+  const rest = process.argv.slice(2).filter((a) => !a.startsWith('--node='));
+  const run = spawnSync(binary, [fileURLToPath(import.meta.url), ...rest], { stdio: 'inherit' });
+  process.exit(run.status ?? 1);
+}
+
+const contender = process.argv[2];
+const logins = Number(arg('logins', 1500));
+const rounds = Number(arg('rounds', 8));
+const warmup = Number(arg('warmup', 3));
+const concurrency = Number(arg('concurrency', 1));
+const top = Number(arg('top', 30));
+
+const children = [];
+const start = (script, args, label) => {
+  const child = fork(join(here, script), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  children.push(child);
+  return { call: connect(child, label), ready: ready(child, label) };
+};
+
+try {
+  const emu = start('emulator.mjs', [], 'emulator');
+  await emu.ready;
+  const client = {
+    clientId: 'profile-client',
+    clientSecret: randomBytes(32).toString('hex'),
+    name: 'Profile',
+    redirectUris: [STRATEGY_CALLBACK_URL],
+  };
+  const { url: authorizeBase } = await emu.call('start', { clients: [client] });
+  const app = start('strategy-app.mjs', [contender], `strategy app (${contender})`);
+  await app.ready;
+  const tokenBase = await emu.call('listen', { name: 'profile', protocol: 'http' });
+  const options = await app.call('configure', {
+    tokenBase,
+    authorizationURL: `${authorizeBase}/oauth/authorize`,
+    clientID: client.clientId,
+    clientSecret: client.clientSecret,
+    callbackURL: STRATEGY_CALLBACK_URL,
+  });
+
+  const browser = new http.Agent({ keepAlive: true, maxSockets: 32 });
+  let cpuMicros = 0;
+  let systemMicros = 0;
+  const round = async () => {
+    const authorized = await app.call('authorize', { n: logins, concurrency });
+    const queries = await mapLimit(authorized.urls, 32, async (url) => {
+      const res = await get(url, { agent: browser });
+      return Object.fromEntries(new URL(res.headers.location).searchParams);
+    });
+    const called = await app.call('callback', { queries, concurrency });
+    return [authorized.cpuMicros + called.cpuMicros, authorized.systemMicros + called.systemMicros];
+  };
+  for (let r = 0; r < warmup; r++) await round();
+  // --v8=false: no V8 profiler, for a run under a system profiler (`perf record -a`) instead.
+  const v8 = arg('v8', 'true') !== 'false';
+  console.log(`app pid ${children.at(-1).pid}, emulator pid ${children[0].pid}`);
+  if (v8) await app.call('profile', 'start');
+  for (let r = 0; r < rounds; r++) {
+    const [cpu, system] = await round();
+    cpuMicros += cpu;
+    systemMicros += system;
+  }
+  const profile = v8 ? await app.call('profile', 'stop') : { nodes: [], samples: [], timeDeltas: [] };
+  browser.destroy();
+  await app.call('close');
+
+  const n = logins * rounds;
+  const outDir = join(here, 'out');
+  mkdirSync(outDir, { recursive: true });
+  const file = join(
+    outDir,
+    `profile-${contender}-c${concurrency}-node${process.versions.node.split('.')[0]}.cpuprofile`,
+  );
+  writeFileSync(file, JSON.stringify(profile));
+
+  const { byGroup, byFunction, totalMicros } = selfTimes(profile);
+  const perLogin = (us) => (us / n).toFixed(1).padStart(7);
+  console.log(
+    `${contender} on Node ${options.node}, c=${concurrency}: ${n} logins profiled; process.cpuUsage ` +
+      `${(cpuMicros / n).toFixed(1)} µs per login (${(systemMicros / n).toFixed(1)} of it in the kernel), profiler samples ${(totalMicros / n).toFixed(1)} µs ` +
+      `(idle excluded, the IPC between batches included)`,
+  );
+  console.log('\nself µs/login  group');
+  for (const [g, us] of [...byGroup].sort((a, b) => b[1] - a[1])) console.log(`${perLogin(us)}  ${g}`);
+  console.log(`\nself µs/login  function (file:line), top ${top}`);
+  for (const [f, us] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`${perLogin(us)}  ${f}`);
+  }
+  console.log(`\nProfile: ${file}`);
+} finally {
+  for (const child of children) if (child.exitCode === null) child.kill();
+}
+
+/** Self time per file group and per function, from the samples' time deltas (idle left out). */
+function selfTimes(profile) {
+  const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+  const byGroup = new Map();
+  const byFunction = new Map();
+  let totalMicros = 0;
+  profile.samples.forEach((id, i) => {
+    const { functionName, url, lineNumber } = nodes.get(id).callFrame;
+    if (functionName === '(idle)') return;
+    const us = profile.timeDeltas[i] ?? 0;
+    totalMicros += us;
+    const group = groupOf(url, functionName);
+    byGroup.set(group, (byGroup.get(group) ?? 0) + us);
+    const file = url ? url.replace(/^.*\/(node_modules|dist|bench)\//, '$1/') : '';
+    const key = `${functionName || '(anonymous)'} (${file}:${lineNumber + 1})`;
+    byFunction.set(key, (byFunction.get(key) ?? 0) + us);
+  });
+  return { byGroup, byFunction, totalMicros };
+}
+
+function groupOf(url, functionName) {
+  if (!url) return functionName.startsWith('(') ? functionName : 'native (V8 builtins, C++)';
+  if (url.includes('/dist/')) return `ours: ${url.slice(url.indexOf('/dist/') + 1)}`;
+  if (url.includes('/node_modules/passport-oauth2/')) return 'passport-oauth2';
+  if (url.includes('/node_modules/oauth/')) return 'node-oauth (oauth)';
+  if (url.includes('/node_modules/')) return 'other node_modules';
+  if (url.includes('/bench/')) return 'bench driver (strategy-app.mjs, ipc.mjs)';
+  if (url.startsWith('node:')) return url.replace('node:internal/', 'node:');
+  return url;
+}
