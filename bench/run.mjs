@@ -86,6 +86,9 @@ if (strategyContendersArg) {
   // e.g. --strategy-contenders=ours,alternative to leave out ours-nopkce (the alternative runs last).
   plan.strategy.contenders = strategyContendersArg.slice('--strategy-contenders='.length).split(',');
 }
+const strategyBaselineArg = process.argv.find((a) => a.startsWith('--strategy-baseline='));
+// e.g. --strategy-baseline=/tmp/before: a built checkout of another commit, run as the `baseline` contender.
+if (strategyBaselineArg) plan.strategy.baseline = strategyBaselineArg.slice('--strategy-baseline='.length);
 const strategyLoginsArg = process.argv.find((a) => a.startsWith('--strategy-logins='));
 if (strategyLoginsArg) plan.strategy.logins = Number(strategyLoginsArg.slice('--strategy-logins='.length));
 const contenders = ['ours', 'alternative'];

@@ -1,6 +1,8 @@
 // Child process: the app of the strategy phase, logins driven straight through strategy.authenticate() as passport calls it.
 //
-// Started as `node bench/strategy-app.mjs <ours|alternative>`. No web framework and no session
+// Started as `node bench/strategy-app.mjs <ours|ours-nopkce|baseline|alternative> [dir]`, where `baseline`
+// is ours with its defaults as built in another checkout `dir` (its dist/index.js), to measure a
+// change against the code before it in the same run. No web framework and no session
 // middleware: each login is two calls of `authenticate()` on a stub request that carries a plain
 // session object, with the delegate's success/fail/error/redirect/pass set the way passport's
 // middleware sets them (`Object.create(strategy)` per request). The parent plays the browser: it
@@ -9,14 +11,19 @@
 // batches only, so neither the browser's work nor the IPC between the batches is in the figure.
 import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
-import { Strategy } from '../dist/index.js';
+import { pathToFileURL } from 'node:url';
 import { alternativeOptions, HandWrittenEventpopStrategy } from './alternative.mjs';
 import { serve } from './ipc.mjs';
 
 const contender = process.argv[2];
-if (contender !== 'ours' && contender !== 'ours-nopkce' && contender !== 'alternative') {
-  throw new Error('usage: strategy-app.mjs ours|ours-nopkce|alternative');
+if (!['ours', 'ours-nopkce', 'baseline', 'alternative'].includes(contender)) {
+  throw new Error('usage: strategy-app.mjs ours|ours-nopkce|baseline|alternative [dir]');
 }
+const { Strategy } = await import(
+  contender === 'baseline'
+    ? pathToFileURL(`${process.argv[3]}/dist/index.js`).href
+    : new URL('../dist/index.js', import.meta.url).href
+);
 
 let strategy;
 let callbackPath;

@@ -9,7 +9,9 @@
 // every median per-round ratio is at most `resolution` wide, or `maxRounds` is reached. The
 // contenders are ours with its defaults (`ours`), ours with `pkce: false` (`ours-nopkce`, like
 // for like with the alternative, which has no PKCE) and the alternative; each of ours is paired
-// with the alternative's round next to it.
+// with the alternative's round next to it. With `plan.baseline` (a directory holding a built
+// checkout of another commit), `baseline` runs that build with its defaults, and the log also gives
+// ours ÷ baseline, paired the same way: what a change bought, measured in one run.
 import * as http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { get, mapLimit } from './browser.mjs';
@@ -20,7 +22,7 @@ import { bootstrapMedianInterval, median, quantile } from './stats.mjs';
 export const STRATEGY_CALLBACK_URL = 'http://localhost:3000/auth/eventpop/callback';
 
 /** The contenders the phase can run; `plan.contenders` picks among them (the alternative always runs). */
-export const STRATEGY_CONTENDERS = ['ours', 'ours-nopkce', 'alternative'];
+export const STRATEGY_CONTENDERS = ['ours', 'ours-nopkce', 'baseline', 'alternative'];
 
 /**
  * Runs the phase. `start(script, args, label)` forks a child as bench/run.mjs does; `emulator` calls
@@ -28,7 +30,10 @@ export const STRATEGY_CONTENDERS = ['ours', 'ours-nopkce', 'alternative'];
  */
 export async function strategyPhase({ start, emulator, authorizeBase, client, plan, log }) {
   const t = performance.now();
-  const contenders = plan.contenders ?? STRATEGY_CONTENDERS;
+  const contenders =
+    plan.contenders ?? STRATEGY_CONTENDERS.filter((c) => c !== 'baseline' || plan.baseline !== undefined);
+  if (contenders.includes('baseline') && plan.baseline === undefined)
+    throw new Error('the baseline contender needs --strategy-baseline=<dir>');
   if (contenders.at(-1) !== 'alternative' || contenders.some((c) => !STRATEGY_CONTENDERS.includes(c)))
     throw new Error(`strategy contenders: some of ${STRATEGY_CONTENDERS.join(', ')}, the alternative last`);
   /** Ours, in each of its settings: each compared with the alternative. */
@@ -36,7 +41,7 @@ export async function strategyPhase({ start, emulator, authorizeBase, client, pl
   const apps = {};
   const options = {};
   for (const c of contenders) {
-    const p = start('strategy-app.mjs', [c], `strategy app (${c})`);
+    const p = start('strategy-app.mjs', c === 'baseline' ? [c, plan.baseline] : [c], `strategy app (${c})`);
     await p.ready;
     const tokenBase = await emulator('listen', { name: `strategy-${c}`, protocol: 'http' });
     apps[c] = p.call;
@@ -124,6 +129,17 @@ export async function strategyPhase({ start, emulator, authorizeBase, client, pl
         },
       };
       result[`c${concurrency}`] = entry;
+      if (ratios.ours && ratios.baseline) {
+        const change = ratios.ours.map((x, i) => x / ratios.baseline[i]);
+        entry.oursOverBaseline = {
+          median: round3(median(change)),
+          interval95: bootstrapMedianInterval(change).map(round3),
+        };
+        log(
+          `strategy c=${concurrency}: ours ÷ baseline (${plan.baseline}), paired: x${entry.oursOverBaseline.median} ` +
+            `(95% interval x${entry.oursOverBaseline.interval95[0]}-x${entry.oursOverBaseline.interval95[1]})`,
+        );
+      }
       for (const c of mine) {
         const x = entry.ratios[c];
         log(
