@@ -56,21 +56,29 @@ export function describeURL(url: URL): string {
   return `${url.origin}${url.pathname}`;
 }
 
+/** Where a request goes, in the fields of Node's request options. */
+interface Target {
+  readonly protocol: string;
+  readonly hostname: string;
+  readonly port: string | number;
+  readonly path: string;
+}
+
 // Node converts a URL argument into request options on every call; the endpoints are fixed at
 // construction, so convert each once.
-const targets = new WeakMap<URL, http.RequestOptions>();
-function target(url: URL): http.RequestOptions {
-  let options = targets.get(url);
-  if (!options) {
-    options = {
+const targets = new WeakMap<URL, Target>();
+function target(url: URL): Target {
+  let found = targets.get(url);
+  if (!found) {
+    found = {
       protocol: url.protocol,
       hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
       port: url.port || (url.protocol === 'https:' ? 443 : 80),
       path: `${url.pathname}${url.search}`,
     };
-    targets.set(url, options);
+    targets.set(url, found);
   }
-  return options;
+  return found;
 }
 
 /**
@@ -108,17 +116,24 @@ export async function send(settings: HttpSettings, request: HttpRequest): Promis
 
 function attempt(settings: HttpSettings, request: HttpRequest, budget: number): Promise<HttpResponse> {
   return new Promise<HttpResponse>((resolve, reject) => {
-    const transport = request.url.protocol === 'https:' ? https : http;
+    const to = target(request.url);
+    const transport = to.protocol === 'https:' ? https : http;
     const headers: Record<string, string> = { ...settings.headers, ...request.headers };
     if (request.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(request.body));
 
     let req: http.ClientRequest;
     try {
+      // Field by field rather than spread from the target: Node 20's V8 copies an object spread
+      // into a literal with more keys some 40 times slower than Node 24's (about 1 µs a request,
+      // docs/performance.md). An undefined agent is Node's global agent, as an absent one is.
       req = transport.request({
-        ...target(request.url),
+        protocol: to.protocol,
+        hostname: to.hostname,
+        port: to.port,
+        path: to.path,
         method: request.method,
         headers,
-        ...(settings.agent ? { agent: settings.agent } : {}),
+        agent: settings.agent,
       });
     } catch (err) {
       // e.g. an https.Agent given for an http: URL; Node throws before any I/O.

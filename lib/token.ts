@@ -200,11 +200,10 @@ async function postWithClient(
   fields: Readonly<Record<string, string>>,
   secrets: RequestSecrets,
 ): Promise<HttpResponse> {
-  const form = new URLSearchParams({
-    ...fields,
-    client_id: config.clientID,
-    client_secret: config.clientSecret,
-  });
+  // Appended rather than spread into one object: a spread is slow on Node 20 (docs/performance.md).
+  const form = new URLSearchParams(fields);
+  form.set('client_id', config.clientID);
+  form.set('client_secret', config.clientSecret);
   try {
     return await send(config.http, {
       method: 'POST',
