@@ -1,0 +1,119 @@
+// The redirect to Eventpop's authorize page (RFC 6749 section 4.1.1) built without per-request URL parsing, with its PKCE pair (RFC 7636) from pooled random bytes.
+import { createHash, randomFillSync } from 'node:crypto';
+import * as querystring from 'node:querystring';
+
+import type OAuth2Strategy = require('passport-oauth2');
+
+/**
+ * What every authorize redirect of one strategy repeats, worked out at construction. The URL is
+ * the one passport-oauth2 builds (`url.parse`, merge, `url.format`): the same parameters in the
+ * same order, encoded by `querystring` as `url.format` encodes them.
+ * @internal
+ */
+export interface AuthorizeTemplate {
+  /** `<authorizationURL>?response_type=code&redirect_uri=...&scope=...`. */
+  readonly prefix: string;
+  /** `&client_id=...`: passport-oauth2 sets the client ID after the other parameters. */
+  readonly suffix: string;
+  /** Whether to send an S256 challenge and hand the store its verifier. */
+  readonly pkce: boolean;
+  /** The metadata passport-oauth2 hands a state store's `store` (a copy per call). */
+  readonly meta: Readonly<OAuth2Strategy.Metadata & { callbackURL: string }>;
+}
+
+/**
+ * The template for a strategy's authorize redirects, or undefined when only passport-oauth2's own
+ * path builds the right URL: a relative `callbackURL` (resolved against each request), or an
+ * `authorizationURL` with a query or fragment of its own (merged with the parameters).
+ * @internal
+ */
+export function authorizeTemplate(
+  authorizationURL: URL,
+  tokenURL: URL,
+  clientID: string,
+  callbackURL: string,
+  scope: string,
+  pkce: boolean,
+): AuthorizeTemplate | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(callbackURL)) return undefined;
+  const { search, hash, username, password } = authorizationURL;
+  if (search !== '' || hash !== '' || username !== '' || password !== '') return undefined;
+  const fixed: Record<string, string> = { response_type: 'code', redirect_uri: callbackURL };
+  if (scope) fixed.scope = scope;
+  return {
+    prefix: `${authorizationURL.origin}${authorizationURL.pathname}?${querystring.stringify(fixed)}`,
+    suffix: `&${querystring.stringify({ client_id: clientID })}`,
+    pkce,
+    meta: { authorizationURL: authorizationURL.href, tokenURL: tokenURL.href, clientID, callbackURL },
+  };
+}
+
+// crypto.randomBytes() costs about 1.5 µs a call whatever the size (Node runs each call as a
+// crypto job); 32 bytes taken from a buffer that randomFillSync() refills every 128 verifiers cost
+// a twentieth of that (docs/performance.md). The bytes are the same CSPRNG's, and each is used
+// once; Node's own crypto.randomUUID() keeps a cache of random bytes the same way.
+const pool = Buffer.alloc(4096);
+let taken = pool.length;
+
+/** A PKCE code verifier: 32 random bytes in base64url, 43 characters (RFC 7636 section 4.1). @internal */
+export function createVerifier(): string {
+  if (taken + 32 > pool.length) {
+    randomFillSync(pool);
+    taken = 0;
+  }
+  const verifier = pool.toString('base64url', taken, taken + 32);
+  taken += 32;
+  return verifier;
+}
+
+/** The S256 challenge of a verifier: base64url(SHA-256(verifier)) (RFC 7636 section 4.2). @internal */
+export function challengeS256(verifier: string): string {
+  return createHash('sha256').update(verifier).digest('base64url');
+}
+
+/** The passport actions the redirect step ends with. */
+export interface AuthorizeActions {
+  redirect(url: string): void;
+  error(err: Error): void;
+}
+
+type Stored = (err: unknown, state?: unknown) => void;
+
+/**
+ * Sends the user to Eventpop's authorize page, as passport-oauth2's `authenticate` does when the
+ * request carries no code: a verifier when PKCE is on, the state store called with the form its
+ * `store` takes (5, 4, 3 or 2 parameters), and the redirect to the template's URL with the
+ * challenge and the state the store gave. `state` is the `authenticate` option (not a string:
+ * passport-oauth2 sends a string as it is, without the store).
+ * @internal
+ */
+export function redirectToAuthorize(
+  actions: AuthorizeActions,
+  req: unknown,
+  store: OAuth2Strategy.StateStore,
+  template: AuthorizeTemplate,
+  state: unknown,
+): void {
+  const verifier = template.pkce ? createVerifier() : undefined;
+  const stored: Stored = (err, handle) => {
+    if (err) return actions.error(err as Error);
+    let url = template.prefix;
+    // A base64url challenge needs no escaping in a query.
+    if (verifier !== undefined)
+      url += `&code_challenge=${challengeS256(verifier)}&code_challenge_method=S256`;
+    if (handle) url += `&${querystring.stringify({ state: handle as string })}`;
+    actions.redirect(url + template.suffix);
+  };
+  // A fresh copy for each call, as passport-oauth2 makes; a literal, since Node 20 spreads slowly.
+  const { authorizationURL, tokenURL, clientID, callbackURL } = template.meta;
+  const meta = { authorizationURL, tokenURL, clientID, callbackURL };
+  const save = store.store as unknown as (...args: unknown[]) => void;
+  try {
+    if (save.length === 5) save.call(store, req, verifier, state, meta, stored);
+    else if (save.length === 4) save.call(store, req, state, meta, stored);
+    else if (save.length === 3) save.call(store, req, meta, stored);
+    else save.call(store, req, stored);
+  } catch (err) {
+    actions.error(err as Error);
+  }
+}
