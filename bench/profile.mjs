@@ -89,18 +89,35 @@ try {
   // --v8=false: no V8 profiler, for a run under a system profiler (`perf record -a`) instead.
   const v8 = arg('v8', 'true') !== 'false';
   console.log(`app pid ${children.at(-1).pid}, emulator pid ${children[0].pid}`);
-  if (v8) await app.call('profile', 'start');
+  // --heap: where the rounds allocate (V8's sampling heap profiler) instead of where they spend CPU.
+  const heap = process.argv.includes('--heap');
+  if (v8) await app.call('profile', heap ? 'heap-start' : 'start');
   for (let r = 0; r < rounds; r++) {
     const [cpu, system, authorize] = await round();
     cpuMicros += cpu;
     systemMicros += system;
     authorizeMicros += authorize;
   }
-  const profile = v8 ? await app.call('profile', 'stop') : { nodes: [], samples: [], timeDeltas: [] };
+  const profile = v8
+    ? await app.call('profile', heap ? 'heap-stop' : 'stop')
+    : { nodes: [], samples: [], timeDeltas: [] };
   browser.destroy();
   await app.call('close');
 
   const n = logins * rounds;
+  console.log(
+    `${contender} on Node ${options.node}, c=${concurrency}: ${n} logins profiled; process.cpuUsage ` +
+      `${(cpuMicros / n).toFixed(1)} µs per login (authorize step ${(authorizeMicros / n).toFixed(1)}; ` +
+      `${(systemMicros / n).toFixed(1)} in the kernel)`,
+  );
+  if (heap) printAllocations(profile, n, top);
+  else printSelfTimes(profile, n);
+} finally {
+  for (const child of children) if (child.exitCode === null) child.kill();
+}
+
+/** Self time per file group and per function, per login; the profile itself under bench/out/. */
+function printSelfTimes(profile, n) {
   const outDir = join(here, 'out');
   mkdirSync(outDir, { recursive: true });
   const file = join(
@@ -112,10 +129,7 @@ try {
   const { byGroup, byFunction, totalMicros } = selfTimes(profile);
   const perLogin = (us) => (us / n).toFixed(1).padStart(7);
   console.log(
-    `${contender} on Node ${options.node}, c=${concurrency}: ${n} logins profiled; process.cpuUsage ` +
-      `${(cpuMicros / n).toFixed(1)} µs per login (authorize step ${(authorizeMicros / n).toFixed(1)}; ` +
-      `${(systemMicros / n).toFixed(1)} in the kernel), profiler samples ${(totalMicros / n).toFixed(1)} µs ` +
-      `(idle excluded, the IPC between batches included)`,
+    `profiler samples ${(totalMicros / n).toFixed(1)} µs per login (idle excluded, the IPC between batches included)`,
   );
   console.log('\nself µs/login  group');
   for (const [g, us] of [...byGroup].sort((a, b) => b[1] - a[1])) console.log(`${perLogin(us)}  ${g}`);
@@ -124,8 +138,28 @@ try {
     console.log(`${perLogin(us)}  ${f}`);
   }
   console.log(`\nProfile: ${file}`);
-} finally {
-  for (const child of children) if (child.exitCode === null) child.kill();
+}
+
+/** Bytes allocated per login by function (self), from a sampling heap profile. */
+function printAllocations(profile, n, top) {
+  const byFunction = new Map();
+  let total = 0;
+  const walk = (node) => {
+    const bytes = node.selfSize;
+    if (bytes) {
+      const { functionName, url, lineNumber } = node.callFrame;
+      const file = url ? url.replace(/^.*\/(node_modules|dist|bench)\//, '$1/') : '';
+      const key = `${functionName || '(anonymous)'} (${file}:${lineNumber + 1})`;
+      byFunction.set(key, (byFunction.get(key) ?? 0) + bytes);
+      total += bytes;
+    }
+    for (const child of node.children) walk(child);
+  };
+  walk(profile.head);
+  console.log(`\n${(total / n).toFixed(0)} bytes allocated per login (sampled); by function, top ${top}:`);
+  for (const [f, bytes] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top)) {
+    console.log(`${(bytes / n).toFixed(0).padStart(7)}  ${f}`);
+  }
 }
 
 /** Self time per file group and per function, from the samples' time deltas (idle left out). */

@@ -136,20 +136,33 @@ serve({
     if (Object.keys(unexpected).length) throw new Error(`callback step: ${JSON.stringify(unexpected)}`);
     return cost;
   },
-  /** bench/profile.mjs: V8's sampling profiler around the rounds it profiles (100 µs interval). */
+  /**
+   * bench/profile.mjs: V8's sampling CPU profiler (100 µs interval) or, with `heap-start`, its
+   * sampling heap profiler (every 4 KiB allocated on average), around the rounds it profiles.
+   */
   async profile(action) {
     const post = (method, params) =>
       new Promise((resolve, reject) =>
         inspector.post(method, params, (err, result) => (err ? reject(err) : resolve(result))),
       );
-    if (action === 'start') {
+    if (action === 'start' || action === 'heap-start') {
       inspector.connect();
+      if (action === 'heap-start') {
+        await post('HeapProfiler.enable');
+        // Every allocation, not only what is still alive when sampling stops.
+        await post('HeapProfiler.startSampling', {
+          samplingInterval: 4096,
+          includeObjectsCollectedByMajorGC: true,
+          includeObjectsCollectedByMinorGC: true,
+        });
+        return true;
+      }
       await post('Profiler.enable');
       await post('Profiler.setSamplingInterval', { interval: 100 });
       await post('Profiler.start');
       return true;
     }
-    const { profile } = await post('Profiler.stop');
+    const { profile } = await post(action === 'heap-stop' ? 'HeapProfiler.stopSampling' : 'Profiler.stop');
     inspector.disconnect();
     return profile;
   },
