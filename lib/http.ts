@@ -1,6 +1,7 @@
 // The one place that talks to Eventpop over the network: timeout, agent, body size cap, User-Agent.
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { Deadlines } from './deadlines';
 
 /** How every request to Eventpop is sent; resolved once from the strategy's options. */
 export interface HttpSettings {
@@ -81,6 +82,9 @@ function target(url: URL): Target {
   return found;
 }
 
+/** Every request's deadline, in one timer (see lib/deadlines.ts for why). */
+const deadlines = new Deadlines();
+
 /**
  * A pooled keep-alive socket that the server had already closed: the request failed with
  * `ECONNRESET` before any answer. Node's documentation advises sending again on a new socket.
@@ -145,18 +149,18 @@ function attempt(settings: HttpSettings, request: HttpRequest, budget: number): 
     const finish = (err: unknown, response?: HttpResponse) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      deadlines.remove(deadline);
       if (err) reject(err);
       else resolve(response as HttpResponse);
     };
 
     // One deadline for the whole exchange (connect, headers and body): a provider that
     // accepts the connection and never answers must not hold the login or the socket.
-    const timer = setTimeout(() => {
+    const deadline = deadlines.add(budget, () => {
       const err = new HttpTimeoutError(settings.timeout);
       req.destroy(err);
       finish(err);
-    }, budget);
+    });
 
     let answered = false;
     req.on('error', (err: NodeJS.ErrnoException) => {
