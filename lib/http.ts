@@ -85,15 +85,8 @@ function target(url: URL): Target {
 /** Every request's deadline, in one timer (see lib/deadlines.ts for why). */
 const deadlines = new Deadlines();
 
-/**
- * A pooled keep-alive socket that the server had already closed: the request failed with
- * `ECONNRESET` before any answer. Node's documentation advises sending again on a new socket.
- */
-class StaleSocketError extends Error {
-  constructor(readonly original: unknown) {
-    super('the reused connection was reset before an answer');
-  }
-}
+/** How a request whose pooled socket the server had closed ends its attempt (see {@link attempt}). */
+const STALE = Symbol('stale keep-alive socket');
 
 /**
  * Sends one request and reads the whole answer. Resolves with any HTTP status (the caller
@@ -102,94 +95,104 @@ class StaleSocketError extends Error {
  * {@link HttpBodyTooLargeError}. A request that failed only because the pooled connection it
  * reused had been closed by the server is sent once more, within the same deadline.
  */
-export async function send(settings: HttpSettings, request: HttpRequest): Promise<HttpResponse> {
-  const deadline = Date.now() + settings.timeout;
-  try {
-    return await attempt(settings, request, settings.timeout);
-  } catch (err) {
-    if (!(err instanceof StaleSocketError)) throw err;
-    const left = deadline - Date.now();
-    if (left <= 0) throw new HttpTimeoutError(settings.timeout);
-    try {
-      return await attempt(settings, request, left);
-    } catch (again) {
-      throw again instanceof StaleSocketError ? again.original : again;
-    }
-  }
+export function send(settings: HttpSettings, request: HttpRequest): Promise<HttpResponse> {
+  // One promise for the request, the retry included, with callbacks below it: a promise layer
+  // costs an allocation and a microtask, twice per login (docs/performance.md).
+  return new Promise<HttpResponse>((resolve, reject) => {
+    const deadline = Date.now() + settings.timeout;
+    attempt(settings, request, settings.timeout, resolve, reject, () => {
+      const left = deadline - Date.now();
+      if (left <= 0) reject(new HttpTimeoutError(settings.timeout));
+      else attempt(settings, request, left, resolve, reject, undefined);
+    });
+  });
 }
 
-function attempt(settings: HttpSettings, request: HttpRequest, budget: number): Promise<HttpResponse> {
-  return new Promise<HttpResponse>((resolve, reject) => {
-    const to = target(request.url);
-    const transport = to.protocol === 'https:' ? https : http;
-    const headers: Record<string, string> = { ...settings.headers, ...request.headers };
-    if (request.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(request.body));
+/**
+ * One try at a request within `budget` ms. When the pooled keep-alive socket it reused turns out
+ * to have been closed by the server (`ECONNRESET` before any answer; Node's documentation
+ * advises sending again on a new socket), it calls `stale` instead of `reject`, if given.
+ */
+function attempt(
+  settings: HttpSettings,
+  request: HttpRequest,
+  budget: number,
+  resolve: (response: HttpResponse) => void,
+  reject: (err: unknown) => void,
+  stale: (() => void) | undefined,
+): void {
+  const to = target(request.url);
+  const transport = to.protocol === 'https:' ? https : http;
+  const headers: Record<string, string> = { ...settings.headers, ...request.headers };
+  if (request.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(request.body));
 
-    let req: http.ClientRequest;
-    try {
-      // Field by field rather than spread from the target: Node 20's V8 copies an object spread
-      // into a literal with more keys some 40 times slower than Node 24's (about 1 µs a request,
-      // docs/performance.md). An undefined agent is Node's global agent, as an absent one is.
-      req = transport.request({
-        protocol: to.protocol,
-        hostname: to.hostname,
-        port: to.port,
-        path: to.path,
-        method: request.method,
-        headers,
-        agent: settings.agent,
-      });
-    } catch (err) {
-      // e.g. an https.Agent given for an http: URL; Node throws before any I/O.
-      reject(err);
-      return;
-    }
-
-    let settled = false;
-    const finish = (err: unknown, response?: HttpResponse) => {
-      if (settled) return;
-      settled = true;
-      deadlines.remove(deadline);
-      if (err) reject(err);
-      else resolve(response as HttpResponse);
-    };
-
-    // One deadline for the whole exchange (connect, headers and body): a provider that
-    // accepts the connection and never answers must not hold the login or the socket.
-    const deadline = deadlines.add(budget, () => {
-      const err = new HttpTimeoutError(settings.timeout);
-      req.destroy(err);
-      finish(err);
+  let req: http.ClientRequest;
+  try {
+    // Field by field rather than spread from the target: Node 20's V8 copies an object spread
+    // into a literal with more keys some 40 times slower than Node 24's (about 1 µs a request,
+    // docs/performance.md). An undefined agent is Node's global agent, as an absent one is.
+    req = transport.request({
+      protocol: to.protocol,
+      hostname: to.hostname,
+      port: to.port,
+      path: to.path,
+      method: request.method,
+      headers,
+      agent: settings.agent,
     });
+  } catch (err) {
+    // e.g. an https.Agent given for an http: URL; Node throws before any I/O.
+    reject(err);
+    return;
+  }
 
-    let answered = false;
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      const stale = req.reusedSocket && !answered && err.code === 'ECONNRESET';
-      finish(stale ? new StaleSocketError(err) : err);
-    });
-    req.on('response', (res) => {
-      answered = true;
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_BODY_BYTES) {
-          const err = new HttpBodyTooLargeError(res.statusCode ?? 0, MAX_BODY_BYTES);
-          req.destroy(err);
-          finish(err);
-          return;
-        }
-        chunks.push(chunk);
-      });
-      res.on('error', (err) => finish(err));
-      res.on('end', () => {
-        finish(null, {
-          status: res.statusCode ?? 0,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        });
-      });
-    });
-    req.end(request.body);
+  // The attempt ends once, with whichever of answer, error or timeout comes first.
+  let settled = false;
+  const finish = (err: unknown, response?: HttpResponse) => {
+    if (settled) return;
+    settled = true;
+    deadlines.remove(deadline);
+    if (response) resolve(response);
+    else if (err === STALE && stale) stale();
+    else reject(err);
+  };
+
+  // One deadline for the whole exchange (connect, headers and body): a provider that
+  // accepts the connection and never answers must not hold the login or the socket.
+  const deadline = deadlines.add(budget, () => {
+    const err = new HttpTimeoutError(settings.timeout);
+    req.destroy(err);
+    finish(err);
   });
+
+  let answered = false;
+  req.on('error', (err: NodeJS.ErrnoException) => {
+    finish(stale && req.reusedSocket && !answered && err.code === 'ECONNRESET' ? STALE : err);
+  });
+  req.on('response', (res) => {
+    answered = true;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    res.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        const err = new HttpBodyTooLargeError(res.statusCode ?? 0, MAX_BODY_BYTES);
+        req.destroy(err);
+        finish(err);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    res.on('error', (err) => finish(err));
+    res.on('end', () => {
+      finish(null, {
+        status: res.statusCode ?? 0,
+        headers: res.headers,
+        // Eventpop's answers fit in one chunk: decode it where it lies rather than copy it first.
+        // Several chunks are joined before decoding, so a character split across two stays whole.
+        body: (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)).toString('utf8'),
+      });
+    });
+  });
+  req.end(request.body);
 }

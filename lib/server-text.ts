@@ -1,4 +1,5 @@
 // Text from Eventpop (or whatever answers in its place) made safe for an error: secrets out in every encoding, capped, control characters neutralized.
+import { formEncode } from './form';
 
 /** Longest piece of server-supplied text kept in an error, in UTF-16 code units (before the cut notice). */
 export const MAX_SERVER_TEXT = 300;
@@ -13,11 +14,6 @@ const SHORT_ESCAPES: Readonly<Record<string, string>> = { '\t': '\\t', '\n': '\\
 
 function escapeControl(char: string): string {
   return SHORT_ESCAPES[char] ?? `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
-
-/** How `application/x-www-form-urlencoded` writes a value (URLSearchParams: space as `+`, `*` kept). */
-function formEncode(value: string): string {
-  return new URLSearchParams({ v: value }).toString().slice(2);
 }
 
 function base64Unpadded(value: string): string {
