@@ -72,6 +72,7 @@ try {
   let cpuMicros = 0;
   let systemMicros = 0;
   let authorizeMicros = 0;
+  let loops = 0;
   const round = async () => {
     const authorized = await app.call('authorize', { n: logins, concurrency });
     const queries = await mapLimit(authorized.urls, 32, async (url) => {
@@ -79,6 +80,7 @@ try {
       return Object.fromEntries(new URL(res.headers.location).searchParams);
     });
     const called = await app.call('callback', { queries, concurrency });
+    loops += called.loops ?? Number.NaN;
     return [
       authorized.cpuMicros + called.cpuMicros,
       authorized.systemMicros + called.systemMicros,
@@ -86,12 +88,14 @@ try {
     ];
   };
   for (let r = 0; r < warmup; r++) await round();
+  loops = 0;
   // --v8=false: no V8 profiler, for a run under a system profiler (`perf record -a`) instead.
   const v8 = arg('v8', 'true') !== 'false';
   console.log(`app pid ${children.at(-1).pid}, emulator pid ${children[0].pid}`);
   // --heap: where the rounds allocate (V8's sampling heap profiler) instead of where they spend CPU.
   const heap = process.argv.includes('--heap');
   if (v8) await app.call('profile', heap ? 'heap-start' : 'start');
+  const emulatorCPU = await emu.call('cpuUsage');
   for (let r = 0; r < rounds; r++) {
     const [cpu, system, authorize] = await round();
     cpuMicros += cpu;
@@ -105,10 +109,14 @@ try {
   await app.call('close');
 
   const n = logins * rounds;
+  const emulatorAfter = await emu.call('cpuUsage');
+  const emulatorMicros =
+    emulatorAfter.user + emulatorAfter.system - emulatorCPU.user - emulatorCPU.system;
   console.log(
     `${contender} on Node ${options.node}, c=${concurrency}: ${n} logins profiled; process.cpuUsage ` +
       `${(cpuMicros / n).toFixed(1)} µs per login (authorize step ${(authorizeMicros / n).toFixed(1)}; ` +
-      `${(systemMicros / n).toFixed(1)} in the kernel)`,
+      `${(systemMicros / n).toFixed(1)} in the kernel); the emulator ${(emulatorMicros / n).toFixed(1)} µs per login` +
+      (Number.isNaN(loops) ? '' : `; ${(loops / n).toFixed(2)} event loop turns per login's callback`),
   );
   if (heap) printAllocations(profile, n, top);
   else printSelfTimes(profile, n);

@@ -82,6 +82,8 @@ function attempt(req) {
 
 /** Runs `fn` over `items` with `concurrency` of them in flight; returns the CPU time and wall time it took. */
 async function measured(items, concurrency, fn) {
+  // Event loop iterations (Node 22 and later; undefined on Node 20), for bench/profile.mjs.
+  const loops0 = performance.nodeTiming.uvMetricsInfo?.loopCount;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let next = 0;
@@ -95,7 +97,8 @@ async function measured(items, concurrency, fn) {
   );
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  return { cpuMicros: cpu.user + cpu.system, userMicros: cpu.user, systemMicros: cpu.system, ms };
+  const loops = loops0 === undefined ? undefined : performance.nodeTiming.uvMetricsInfo.loopCount - loops0;
+  return { cpuMicros: cpu.user + cpu.system, userMicros: cpu.user, systemMicros: cpu.system, ms, loops };
 }
 
 /** Counts an unexpected outcome by what it was, never keeping an error's message (it could echo a secret). */
