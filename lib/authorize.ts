@@ -1,5 +1,5 @@
 // The redirect to Eventpop's authorize page (RFC 6749 section 4.1.1) built without per-request URL parsing, with its PKCE pair (RFC 7636) from pooled random bytes.
-import { createHash, randomFillSync } from 'node:crypto';
+import { hash, randomFillSync } from 'node:crypto';
 import * as querystring from 'node:querystring';
 
 import type OAuth2Strategy = require('passport-oauth2');
@@ -49,26 +49,84 @@ export function authorizeTemplate(
 }
 
 // crypto.randomBytes() costs about 1.5 µs a call whatever the size (Node runs each call as a
-// crypto job); 32 bytes taken from a buffer that randomFillSync() refills every 128 verifiers cost
-// a twentieth of that (docs/performance.md). The bytes are the same CSPRNG's, and each is used
+// crypto job); bytes taken from a buffer that randomFillSync() refills every 4 KiB cost a
+// twentieth of that (docs/performance.md). The bytes are the same CSPRNG's, and each is used
 // once; Node's own crypto.randomUUID() keeps a cache of random bytes the same way.
 const pool = Buffer.alloc(4096);
 let taken = pool.length;
 
-/** A PKCE code verifier: 32 random bytes in base64url, 43 characters (RFC 7636 section 4.1). @internal */
-export function createVerifier(): string {
-  if (taken + 32 > pool.length) {
+/** `size` unused random bytes from the pool, in base64url. */
+function pooledRandom(size: number): string {
+  if (taken + size > pool.length) {
     randomFillSync(pool);
     taken = 0;
   }
-  const verifier = pool.toString('base64url', taken, taken + 32);
-  taken += 32;
-  return verifier;
+  const text = pool.toString('base64url', taken, taken + size);
+  taken += size;
+  return text;
+}
+
+/** A PKCE code verifier: 32 random bytes in base64url, 43 characters (RFC 7636 section 4.1). @internal */
+export function createVerifier(): string {
+  return pooledRandom(32);
+}
+
+/**
+ * A state handle: 18 random bytes in base64url, 24 characters like passport-oauth2's uid2 handle
+ * (144 bits where uid2 gives about 143, and without uid2's crypto.pseudoRandomBytes, which Node's
+ * documentation deprecates: DEP0115). @internal
+ */
+export function createStateHandle(): string {
+  return pooledRandom(18);
 }
 
 /** The S256 challenge of a verifier: base64url(SHA-256(verifier)) (RFC 7636 section 4.2). @internal */
 export function challengeS256(verifier: string): string {
-  return createHash('sha256').update(verifier).digest('base64url');
+  // The one-shot hash: half the cost of createHash().update().digest() for a short input.
+  return hash('sha256', verifier, 'base64url');
+}
+
+type StoreCallback = (err: Error | null, handle?: string) => void;
+interface SessionRequest {
+  session?: Record<string, Record<string, unknown> | undefined>;
+}
+
+const NO_SESSION =
+  'OAuth 2.0 authentication requires session support when using state. Did you forget to use express-session middleware?';
+
+/**
+ * Makes the state store passport-oauth2 built by default (its SessionStore, or PKCESessionStore
+ * with PKCE) take its handles from the pool: the same session entry under the same key, the same
+ * error without a session, and the store's own `verify`. A store the app gave is left alone.
+ * @internal
+ */
+export function usePooledHandles(store: OAuth2Strategy.StateStore, pkce: boolean): void {
+  const key = (store as unknown as { _key?: unknown })._key;
+  // Only the two stores this replaces the handle of: another passport-oauth2 keeps its own.
+  if (typeof key !== 'string' || store.store.length !== (pkce ? 5 : 2)) return;
+  const entry = (req: SessionRequest): Record<string, unknown> | undefined => {
+    const session = req.session;
+    if (!session) return undefined;
+    return (session[key] ??= {});
+  };
+  // The arity is how passport-oauth2 (and redirectToAuthorize) tell the two forms apart.
+  const save = pkce
+    ? (req: SessionRequest, verifier: string, state: unknown, _meta: unknown, callback: StoreCallback) => {
+        const bucket = entry(req);
+        if (!bucket) return callback(new Error(NO_SESSION));
+        const stored: Record<string, unknown> = { handle: createStateHandle(), code_verifier: verifier };
+        if (state) stored.state = state;
+        bucket.state = stored;
+        callback(null, stored.handle as string);
+      }
+    : (req: SessionRequest, callback: StoreCallback) => {
+        const bucket = entry(req);
+        if (!bucket) return callback(new Error(NO_SESSION));
+        const handle = createStateHandle();
+        bucket.state = handle;
+        callback(null, handle);
+      };
+  (store as unknown as { store: unknown }).store = save;
 }
 
 /** The passport actions the redirect step ends with. */

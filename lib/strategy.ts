@@ -3,7 +3,12 @@ import type { Request } from 'express';
 
 import OAuth2Strategy = require('passport-oauth2');
 
-import { type AuthorizeTemplate, authorizeTemplate, redirectToAuthorize } from './authorize';
+import {
+  type AuthorizeTemplate,
+  authorizeTemplate,
+  redirectToAuthorize,
+  usePooledHandles,
+} from './authorize';
 import { endErrorCallback } from './callback-error';
 import { InternalOAuthError } from './errors';
 import {
@@ -267,6 +272,9 @@ export class Strategy extends OAuth2Strategy {
     this._eventpop = config;
     this._eventpopState = stateful;
     this._tickets = tickets;
+    // passport-oauth2's default store takes its handle from uid2 (about 3 µs a sign-in).
+    if (state && store === undefined)
+      usePooledHandles((this as unknown as OAuth2Internals)._stateStore, pkce);
     this._authorize = authorizeTemplate(
       config.authorizationURL,
       config.tokenURL,
