@@ -110,8 +110,7 @@ try {
 
   const n = logins * rounds;
   const emulatorAfter = await emu.call('cpuUsage');
-  const emulatorMicros =
-    emulatorAfter.user + emulatorAfter.system - emulatorCPU.user - emulatorCPU.system;
+  const emulatorMicros = emulatorAfter.user + emulatorAfter.system - emulatorCPU.user - emulatorCPU.system;
   console.log(
     `${contender} on Node ${options.node}, c=${concurrency}: ${n} logins profiled; process.cpuUsage ` +
       `${(cpuMicros / n).toFixed(1)} µs per login (authorize step ${(authorizeMicros / n).toFixed(1)}; ` +

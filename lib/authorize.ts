@@ -107,7 +107,12 @@ export function usePooledHandles(store: OAuth2Strategy.StateStore, pkce: boolean
   const entry = (req: SessionRequest): Record<string, unknown> | undefined => {
     const session = req.session;
     if (!session) return undefined;
-    return (session[key] ??= {});
+    let bucket = session[key];
+    if (!bucket) {
+      bucket = {};
+      session[key] = bucket;
+    }
+    return bucket;
   };
   // The arity is how passport-oauth2 (and redirectToAuthorize) tell the two forms apart.
   const save = pkce
