@@ -16,13 +16,25 @@ export interface BearerRequest {
   readonly rateLimited: string;
 }
 
-/** `Retry-After` as whole seconds from now: delta-seconds or an HTTP date (RFC 9110 section 10.2.3). */
+/** The longest wait `retryAfter` reports: a day. A longer one is not a rate limit to wait out. */
+export const RETRY_AFTER_LIMIT = 86_400;
+
+/**
+ * `Retry-After` as whole seconds from now: delta-seconds or an HTTP date (RFC 9110 section
+ * 10.2.3). Undefined when it is neither, or asks for more than {@link RETRY_AFTER_LIMIT} seconds
+ * (`1e23` seconds, or `Infinity` from 400 digits, would end in a message and in an app's timer).
+ */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+  let seconds: number;
+  if (/^\d+$/.test(trimmed)) seconds = trimmed.length > 6 ? Number.POSITIVE_INFINITY : Number(trimmed);
+  else {
+    const date = Date.parse(trimmed);
+    if (Number.isNaN(date)) return undefined;
+    seconds = Math.max(0, Math.ceil((date - now) / 1000));
+  }
+  return seconds <= RETRY_AFTER_LIMIT ? seconds : undefined;
 }
 
 /** The error a non-200 answer of Eventpop's API stands for; server text enters it only through `secrets.text`. */

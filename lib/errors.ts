@@ -81,7 +81,10 @@ export class EventpopAPIError extends Error {
   readonly code: EventpopAPIErrorCode;
   /** The HTTP status Eventpop answered with. */
   readonly status: number;
-  /** For `rate_limited`: seconds to wait before the next call, from `Retry-After`. */
+  /**
+   * For `rate_limited`: seconds to wait before the next call, from `Retry-After` (delta-seconds
+   * or a date). Undefined without one, or when it asks for more than a day.
+   */
   readonly retryAfter: number | undefined;
 
   constructor(message: string, details: EventpopAPIErrorDetails) {

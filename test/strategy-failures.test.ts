@@ -265,6 +265,20 @@ describe('failures', () => {
       expect(err.retryAfter).to.be.within(118, 120);
     });
 
+    it('leaves retryAfter undefined for a Retry-After of more than a day, however many digits', async () => {
+      for (const value of [
+        '86401',
+        '99999999999999999999999',
+        '9'.repeat(400),
+        new Date(Date.now() + 2 * 86_400_000).toUTCString(),
+      ]) {
+        const err = await apiError(429, '', { 'Retry-After': value });
+        expect(err.retryAfter, value.slice(0, 30)).to.equal(undefined);
+        expect(err.message).to.not.match(/Retry after/);
+      }
+      expect((await apiError(429, '', { 'Retry-After': '86400' })).retryAfter).to.equal(86_400);
+    });
+
     it('leaves retryAfter undefined without a usable Retry-After', async () => {
       expect((await apiError(429, '', { 'Retry-After': 'soon' })).retryAfter).to.equal(undefined);
     });
