@@ -2,6 +2,8 @@
 import { hash, randomFillSync } from 'node:crypto';
 import * as querystring from 'node:querystring';
 
+import { hasScheme } from './options';
+
 import type OAuth2Strategy = require('passport-oauth2');
 
 /**
@@ -35,7 +37,7 @@ export function authorizeTemplate(
   scope: string,
   pkce: boolean,
 ): AuthorizeTemplate | undefined {
-  if (!/^[a-z][a-z0-9+.-]*:/i.test(callbackURL)) return undefined;
+  if (!hasScheme(callbackURL)) return undefined;
   const { search, hash, username, password } = authorizationURL;
   if (search !== '' || hash !== '' || username !== '' || password !== '') return undefined;
   const fixed: Record<string, string> = { response_type: 'code', redirect_uri: callbackURL };

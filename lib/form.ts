@@ -33,19 +33,20 @@ export function formEncode(value: string): string {
 
 /**
  * The body of a POST with `fields` and then the client's credentials, encoded as URLSearchParams
- * encodes them (a field of `fields` named like one of `client` is replaced by it). Written out
- * rather than built with URLSearchParams, whose machinery costs a login more than a microsecond
- * on Node 20 (docs/performance.md).
+ * encodes them (a `client_id` or `client_secret` in `fields` is replaced by the client's). Written
+ * out rather than built with URLSearchParams, whose machinery costs a login more than a
+ * microsecond on Node 20 (docs/performance.md).
  * @internal
  */
 export function formBody(
   fields: Readonly<Record<string, string>>,
-  client: { readonly client_id: string; readonly client_secret: string },
+  clientID: string,
+  clientSecret: string,
 ): string {
   let body = '';
   for (const name in fields) {
     if (name === 'client_id' || name === 'client_secret') continue;
     body += `${formEncode(name)}=${formEncode(fields[name] as string)}&`;
   }
-  return `${body}client_id=${formEncode(client.client_id)}&client_secret=${formEncode(client.client_secret)}`;
+  return `${body}client_id=${formEncode(clientID)}&client_secret=${formEncode(clientSecret)}`;
 }

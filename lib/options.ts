@@ -645,6 +645,11 @@ export function resolvePKCE(
   return pkce;
 }
 
+/** Whether `url` begins with a scheme (`https:`, `http:`, ...): absolute, not a path. @internal */
+export function hasScheme(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(url);
+}
+
 /** Checks the callbackURL option: absolute (http or https) or a path relative to the request. @internal */
 export function resolveCallbackURL(value: unknown): string {
   const callbackURL = requiredString(
@@ -652,7 +657,7 @@ export function resolveCallbackURL(value: unknown): string {
     'callbackURL',
     "pass the callback URL registered with Eventpop, e.g. 'https://app.example/auth/eventpop/callback'",
   );
-  if (/^[a-z][a-z0-9+.-]*:/i.test(callbackURL)) {
+  if (hasScheme(callbackURL)) {
     let url: URL;
     try {
       url = new URL(callbackURL);

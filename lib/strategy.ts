@@ -17,6 +17,7 @@ import {
   type EventpopStrategyOptions,
   type EventpopStrategyOptionsWithRequest,
   type EventpopTicketsOption,
+  hasScheme,
   resolveBoolean,
   resolveCallbackURL,
   resolveClientOptions,
@@ -371,7 +372,7 @@ export class Strategy extends OAuth2Strategy {
       meta: () => {
         let callbackURL =
           (options as { callbackURL?: string } | undefined)?.callbackURL || internals._callbackURL;
-        if (callbackURL && !/^[a-z][a-z0-9+.-]*:/i.test(callbackURL)) {
+        if (callbackURL && !hasScheme(callbackURL)) {
           callbackURL = new URL(callbackURL, originalURL(req, { proxy: internals._trustProxy })).href;
         }
         return {

@@ -201,7 +201,7 @@ async function postWithClient(
   fields: Readonly<Record<string, string>>,
   secrets: RequestSecrets,
 ): Promise<HttpResponse> {
-  const body = formBody(fields, { client_id: config.clientID, client_secret: config.clientSecret });
+  const body = formBody(fields, config.clientID, config.clientSecret);
   try {
     return await send(config.http, {
       method: 'POST',
