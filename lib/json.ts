@@ -40,9 +40,22 @@ export function readJSON(text: string): JSONObject | JSONProblem {
       return 'not_json';
     }
   }
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as JSONObject)
-    : 'not_object';
+  return isJSONObject(value) ? value : 'not_object';
+}
+
+/** Whether a parsed value is a JSON object (not an array, not null). */
+export function isJSONObject(value: unknown): value is JSONObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * A string field as kept by the parsers: trimmed, and left out (undefined) when it is not a
+ * string, empty, or longer than `limit`, since a cut value is a wrong value.
+ */
+export function trimmedText(value: unknown, limit: number): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed !== '' && trimmed.length <= limit ? trimmed : undefined;
 }
 
 /** Parses a body that should hold a JSON object; anything else (or invalid JSON) gives undefined. */

@@ -1,6 +1,6 @@
 // Pure: the body of /api/public/me -> a normalized EventpopProfile (no I/O).
 import { EventpopAPIError } from './errors';
-import { describeJSONProblem, type JSONObject, readJSON } from './json';
+import { describeJSONProblem, isJSONObject, type JSONObject, readJSON, trimmedText } from './json';
 import type { EventpopTicket } from './ticket';
 
 /**
@@ -65,14 +65,8 @@ export type EventpopProfileWithTickets = EventpopProfile & { tickets: EventpopTi
 // a wrong value, and no real name, address or URL comes near these.
 const LIMITS = { name: 512, email: 320, url: 2048, phone: 64, gender: 64, birthday: 32 } as const;
 
-function text(value: unknown, limit: number): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed !== '' && trimmed.length <= limit ? trimmed : undefined;
-}
-
 function httpURL(value: unknown): string | undefined {
-  const candidate = text(value, LIMITS.url);
+  const candidate = trimmedText(value, LIMITS.url);
   if (!candidate) return undefined;
   // A value that starts with http:// or https:// has that scheme for the URL parser too, which
   // then only has to say whether it parses: without building a URL object, at half the cost.
@@ -89,10 +83,6 @@ function userId(value: unknown): string | undefined {
   if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? String(value) : undefined;
   if (typeof value === 'string' && /^\d{1,20}$/.test(value)) return value;
   return undefined;
-}
-
-function isObject(value: unknown): value is JSONObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function invalid(message: string, status: number): EventpopAPIError {
@@ -112,18 +102,18 @@ function invalid(message: string, status: number): EventpopAPIError {
 export function parseProfile(body: string, status = 200): EventpopProfile {
   const json = readJSON(body);
   if (typeof json === 'string') throw invalid(`${describeJSONProblem(json)}, not a user object.`, status);
-  const user = isObject(json.user) ? json.user : json;
+  const user = isJSONObject(json.user) ? json.user : json;
   const id = userId(user.id);
   if (id === undefined)
     throw invalid('a user without a usable id (expected a non-negative integer).', status);
 
-  const fullName = text(user.full_name, LIMITS.name)?.replace(/\s+/g, ' ');
-  const email = text(user.email, LIMITS.email);
-  const avatars = isObject(user.avatars) ? user.avatars : undefined;
+  const fullName = trimmedText(user.full_name, LIMITS.name)?.replace(/\s+/g, ' ');
+  const email = trimmedText(user.email, LIMITS.email);
+  const avatars = isJSONObject(user.avatars) ? user.avatars : undefined;
   const photo = httpURL(user.avatar) ?? httpURL(avatars?.original);
-  const phone = text(user.phone, LIMITS.phone);
-  const gender = text(user.gender, LIMITS.gender);
-  const birthday = text(user.birthday, LIMITS.birthday);
+  const phone = trimmedText(user.phone, LIMITS.phone);
+  const gender = trimmedText(user.gender, LIMITS.gender);
+  const birthday = trimmedText(user.birthday, LIMITS.birthday);
 
   const profile: EventpopProfile = {
     provider: 'eventpop',

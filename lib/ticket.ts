@@ -1,6 +1,6 @@
 // Pure: the body of Eventpop's tickets list -> normalized EventpopTickets and the page's metadata (no I/O).
 import { EventpopAPIError } from './errors';
-import { describeJSONProblem, type JSONObject, readJSON } from './json';
+import { describeJSONProblem, isJSONObject, type JSONObject, readJSON, trimmedText } from './json';
 
 /**
  * A ticket as Eventpop's `GET /api/public/organizers/{id}/tickets` sends it (observed shape; the
@@ -125,20 +125,10 @@ const LIMITS = { name: 512, email: 320, phone: 64, code: 128, label: 128, note: 
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
 
-function isObject(value: unknown): value is JSONObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function text(value: unknown, limit: number): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed !== '' && trimmed.length <= limit ? trimmed : undefined;
-}
-
 /** A code or label: a string, or a number sent where a string was expected (`"reference_code": 123456`). */
 function label(value: unknown, limit: number): string | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
-  return text(value, limit);
+  return trimmedText(value, limit);
 }
 
 /** A non-negative integer, sent as a number or as a digit string (the published schema's strings). */
@@ -154,7 +144,7 @@ function id(value: unknown): number | undefined {
 }
 
 function timestamp(value: unknown): string | undefined {
-  const candidate = text(value, 40);
+  const candidate = trimmedText(value, 40);
   return candidate !== undefined && ISO_8601.test(candidate) && !Number.isNaN(Date.parse(candidate))
     ? candidate
     : undefined;
@@ -166,7 +156,7 @@ function timestamp(value: unknown): string | undefined {
  * identifiers only; anything else is left out, and a ticket without a status never counts.
  */
 function ticketStatus(value: unknown): string | undefined {
-  const candidate = text(value, LIMITS.kind)?.toLowerCase();
+  const candidate = trimmedText(value, LIMITS.kind)?.toLowerCase();
   return candidate !== undefined && /^[a-z][a-z0-9_-]*$/.test(candidate) ? candidate : undefined;
 }
 
@@ -180,15 +170,15 @@ function defined<T extends object>(target: T, fields: { [K in keyof T]?: T[K] | 
 }
 
 function ticketType(value: unknown): EventpopTicketType | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isJSONObject(value)) return undefined;
   const type = defined<EventpopTicketType>(
     {},
     {
       id: id(value.id),
-      name: text(value.name, LIMITS.name),
+      name: trimmedText(value.name, LIMITS.name),
       price: label(value.price, LIMITS.label),
       priceSatangs: whole(value.price_satangs),
-      kind: text(value.kind, LIMITS.kind),
+      kind: trimmedText(value.kind, LIMITS.kind),
     },
   );
   return Object.keys(type).length === 0 ? undefined : type;
@@ -200,7 +190,7 @@ function ticketType(value: unknown): EventpopTicketType | undefined {
  * count).
  */
 export function parseTicket(value: unknown): EventpopTicket | undefined {
-  if (!isObject(value)) return undefined;
+  if (!isJSONObject(value)) return undefined;
   const ticketId = id(value.id);
   const eventId = id(value.event_id);
   if (ticketId === undefined || eventId === undefined) return undefined;
@@ -210,11 +200,11 @@ export function parseTicket(value: unknown): EventpopTicket | undefined {
       orderId: id(value.order_id),
       status: ticketStatus(value.status),
       referenceCode: label(value.reference_code, LIMITS.code),
-      kind: text(value.kind, LIMITS.kind),
-      firstName: text(value.firstname, LIMITS.name),
-      lastName: text(value.lastname, LIMITS.name),
-      email: text(value.email, LIMITS.email),
-      phone: text(value.phone, LIMITS.phone),
+      kind: trimmedText(value.kind, LIMITS.kind),
+      firstName: trimmedText(value.firstname, LIMITS.name),
+      lastName: trimmedText(value.lastname, LIMITS.name),
+      email: trimmedText(value.email, LIMITS.email),
+      phone: trimmedText(value.phone, LIMITS.phone),
       ticketType: ticketType(value.ticket_type),
       priceLabel: label(value.price_label, LIMITS.label),
       createdAt: timestamp(value.created_at),
@@ -222,7 +212,7 @@ export function parseTicket(value: unknown): EventpopTicket | undefined {
       usedAt: timestamp(value.used_at),
       registeredAt: timestamp(value.registered_at),
       externalId: label(value.external_id, LIMITS.code),
-      revokeNote: text(value.revoke_note, LIMITS.note),
+      revokeNote: trimmedText(value.revoke_note, LIMITS.note),
     },
   );
 }
