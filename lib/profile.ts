@@ -1,6 +1,6 @@
 // Pure: the body of /api/public/me -> a normalized EventpopProfile (no I/O).
 import { EventpopAPIError } from './errors';
-import { describeJSONProblem, isJSONObject, type JSONObject, readJSON, trimmedText } from './json';
+import { describeJSONProblem, isJSONObject, readJSON, trimmedText } from './json';
 import type { EventpopTicket } from './ticket';
 
 /**

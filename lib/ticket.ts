@@ -1,6 +1,6 @@
 // Pure: the body of Eventpop's tickets list -> normalized EventpopTickets and the page's metadata (no I/O).
 import { EventpopAPIError } from './errors';
-import { describeJSONProblem, isJSONObject, type JSONObject, readJSON, trimmedText } from './json';
+import { describeJSONProblem, isJSONObject, readJSON, trimmedText } from './json';
 
 /**
  * A ticket as Eventpop's `GET /api/public/organizers/{id}/tickets` sends it (observed shape; the
