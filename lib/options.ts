@@ -271,9 +271,9 @@ function fail(message: string, cause?: unknown): never {
   throw new TypeError(`${PREFIX} ${message}`, cause === undefined ? undefined : { cause });
 }
 
-/** A user-given string as it may appear in a message: quoted, at most 80 characters. */
-function quote(value: string): string {
-  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}...` : value);
+/** A user-given string as it may appear in a message: quoted, at most `max` characters. */
+function quote(value: string, max = 80): string {
+  return JSON.stringify(value.length > max ? `${value.slice(0, max)}...` : value);
 }
 
 function isLoopback(hostname: string): boolean {
@@ -326,18 +326,29 @@ function nearestKey(key: string, known: readonly string[]): string | undefined {
  * would otherwise be ignored, and its option silently take its default.
  */
 function checkKeys(options: object, known: Readonly<Record<string, true>>): void {
-  for (const key of Object.keys(options)) {
+  const unknown = firstUnknownKey(options, known);
+  if (unknown === undefined) return;
+  const { key, names, nearest } = unknown;
+  const foreign = FOREIGN_KEYS.get(key.toLowerCase());
+  if (foreign !== undefined) fail(`the ${quote(key)} option is not supported: ${foreign}.`);
+  fail(
+    nearest === undefined
+      ? `unknown option ${quote(key)}. The options are: ${names.join(', ')}.`
+      : `unknown option ${quote(key)}: did you mean ${nearest}?`,
+  );
+}
+
+/** The first key of `value` that `known` lacks, with the known names and the nearest of them. */
+function firstUnknownKey(
+  value: object,
+  known: Readonly<Record<string, true>>,
+): { key: string; names: string[]; nearest: string | undefined } | undefined {
+  for (const key of Object.keys(value)) {
     if (Object.hasOwn(known, key)) continue;
-    const foreign = FOREIGN_KEYS.get(key.toLowerCase());
-    if (foreign !== undefined) fail(`the ${quote(key)} option is not supported: ${foreign}.`);
     const names = Object.keys(known);
-    const nearest = nearestKey(key, names);
-    fail(
-      nearest === undefined
-        ? `unknown option ${quote(key)}. The options are: ${names.join(', ')}.`
-        : `unknown option ${quote(key)}: did you mean ${nearest}?`,
-    );
+    return { key, names, nearest: nearestKey(key, names) };
   }
+  return undefined;
 }
 
 function requiredString(value: unknown, name: string, hint: string): string {
@@ -702,8 +713,7 @@ function positiveInteger(value: unknown, name: string, hint: string): number {
 }
 
 function describeValue(value: unknown): string {
-  if (typeof value === 'string')
-    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'string') return quote(value, 40);
   if (Array.isArray(value)) return 'an array';
   return value === null ? 'null' : typeof value === 'number' ? String(value) : typeof value;
 }
@@ -802,10 +812,9 @@ function objectOf<T>(
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     fail(`${name} must be an object such as ${example}, got ${describeValue(value)}.`);
   }
-  for (const key of Object.keys(value)) {
-    if (Object.hasOwn(known, key)) continue;
-    const names = Object.keys(known);
-    const nearest = nearestKey(key, names);
+  const unknown = firstUnknownKey(value, known);
+  if (unknown !== undefined) {
+    const { key, names, nearest } = unknown;
     fail(
       `${name} has an unknown key ${quote(key)}` +
         (nearest === undefined ? `; its keys are ${names.join(', ')}.` : `: did you mean ${nearest}?`),
