@@ -690,12 +690,21 @@ const MAX_TICKETS_PER_PAGE = 1000;
 const ORDER_BY: readonly EventpopTicketOrderBy[] = ['id', 'created_at', 'updated_at', 'used_at'];
 
 /** A tickets query, validated; `selects` is the filter applied to every page (none: every ticket). @internal */
-export interface TicketListQuery {
+export interface TicketListQuery extends TicketPaging {
+  readonly selects: ((ticket: EventpopTicket) => boolean) | undefined;
+}
+
+/** Which organizer's tickets to list, and how the pages are cut and ordered. @internal */
+export interface TicketPaging {
   readonly organizerId: number;
   readonly perPage: number;
   readonly orderBy: EventpopTicketOrderBy | undefined;
   readonly order: 'asc' | 'desc' | undefined;
-  readonly selects: ((ticket: EventpopTicket) => boolean) | undefined;
+}
+
+/** One page to ask for. @internal */
+export interface TicketPageRequest extends TicketPaging {
+  readonly page: number;
 }
 
 /** The strategy's ticket check, validated. @internal */
@@ -752,7 +761,7 @@ type FieldName = (field: string) => string;
 const optionField: FieldName = (field) => `the tickets.${field} option`;
 const queryField: FieldName = (field) => `the query's ${field}`;
 
-function resolvePaging(o: TicketQueryBase, name: FieldName): Omit<TicketListQuery, 'selects'> {
+function resolvePaging(o: TicketQueryBase, name: FieldName): TicketPaging {
   const organizerId = positiveInteger(
     o.organizerId,
     name('organizerId'),
@@ -857,7 +866,7 @@ export function resolveTicketQuery(query: unknown): TicketListQuery {
 }
 
 /** Validates the query of {@link fetchTicketPage}; returns it with the page number. @internal */
-export function resolveTicketPageQuery(query: unknown): Omit<TicketListQuery, 'selects'> & { page: number } {
+export function resolveTicketPageQuery(query: unknown): TicketPageRequest {
   const q = objectOf<EventpopTicketPageQuery>(
     query,
     'the tickets page query',

@@ -1,7 +1,7 @@
 // Eventpop's tickets list, GET /api/public/organizers/{id}/tickets: one page checked against its request, and every page in turn.
 import { getWithBearer } from './bearer';
 import { EventpopAPIError } from './errors';
-import type { ClientConfig, EventpopTicketOrderBy, TicketListQuery } from './options';
+import type { ClientConfig, TicketListQuery, TicketPageRequest, TicketPaging } from './options';
 import { type EventpopTicket, parseTicketPage } from './ticket';
 
 /**
@@ -26,15 +26,6 @@ export interface EventpopTicketPage {
   nextPage?: number;
   /** Entries Eventpop sent that were not usable tickets (no usable `id` or `event_id`), left out. */
   skipped: number;
-}
-
-/** One page to ask for. @internal */
-export interface TicketPageRequest {
-  readonly organizerId: number;
-  readonly page: number;
-  readonly perPage: number;
-  readonly orderBy: EventpopTicketOrderBy | undefined;
-  readonly order: 'asc' | 'desc' | undefined;
 }
 
 function describe(organizerId: number): string {
@@ -137,7 +128,7 @@ export async function requestTicketPage(
 export async function* ticketPages(
   config: ClientConfig,
   accessToken: string,
-  query: Omit<TicketListQuery, 'selects'>,
+  query: TicketPaging,
 ): AsyncGenerator<EventpopTicketPage, void, undefined> {
   const { organizerId } = query;
   const seen = new Set<number>();
@@ -148,11 +139,9 @@ export async function* ticketPages(
     const fault = (detail: string) => inconsistent(organizerId, page.page, detail);
     if (first === undefined) {
       first = page;
-      if (page.total !== undefined && Math.ceil(page.total / page.perPage) > MAX_TICKET_PAGES) {
-        throw tooManyPages(
-          organizerId,
-          `says ${page.total} tickets, ${Math.ceil(page.total / page.perPage)} pages of ${page.perPage}`,
-        );
+      const pages = page.total === undefined ? 0 : Math.ceil(page.total / page.perPage);
+      if (pages > MAX_TICKET_PAGES) {
+        throw tooManyPages(organizerId, `says ${page.total} tickets, ${pages} pages of ${page.perPage}`);
       }
     } else {
       if (page.perPage !== first.perPage)
