@@ -2,7 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { withAbsoluteAvatars } from './avatars';
 import { send, sendJson } from './http';
-import type { Store, TokenRecord, TokenState } from './store';
+import type { EmulatorUser, Store, TokenRecord, TokenState } from './store';
 
 const windowMs = 60_000;
 
@@ -52,12 +52,25 @@ export function authorizeBearer(
   const token = bearerToken(req, query);
   const record = token === undefined ? undefined : store.findByAccess(token);
   const state = record === undefined ? 'unknown' : store.stateOf(record);
-  if (record !== undefined && state === 'valid') return record;
+  if (record !== undefined && state === 'valid') {
+    // Its use revokes the pair it replaced, if any (Doorkeeper's refresh_token_revoked_on_use).
+    store.markUsed(record);
+    return record;
+  }
   const problem = tokenProblems[state === 'valid' ? 'unknown' : state];
   send(res, 401, '', {
     'WWW-Authenticate': `Bearer realm="Doorkeeper", error="invalid_token", error_description="${problem}"`,
   });
   return undefined;
+}
+
+/**
+ * The user a token with the `public` scope acts for; undefined for an app token (client
+ * credentials, no user) or one without `public`, which the user's endpoints answer with 403.
+ */
+export function publicUser(record: TokenRecord, store: Store): EmulatorUser | undefined {
+  if (!record.scopes.includes('public') || record.userId === undefined) return undefined;
+  return store.users.get(record.userId);
 }
 
 /**
@@ -75,7 +88,6 @@ export function handleMe(
 ): void {
   const record = authorizeBearer(req, res, query, store);
   if (record === undefined) return;
-  store.markUsed(record);
 
   const retryAfter = overLimit(record, rateLimit, store.now());
   if (retryAfter !== undefined) {
@@ -91,8 +103,8 @@ export function handleMe(
     return;
   }
 
-  const user = record.userId === undefined ? undefined : store.users.get(record.userId);
-  if (!record.scopes.includes('public') || user === undefined) {
+  const user = publicUser(record, store);
+  if (user === undefined) {
     send(res, 403, '');
     return;
   }

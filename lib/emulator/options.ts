@@ -2,6 +2,7 @@
 
 import { isIP } from 'node:net';
 import { hostName } from './hosts';
+import { fail } from './option-error';
 import { defaultClient, defaultEvents, defaultOrganizers, defaultTickets, defaultUsers } from './seed';
 import type { EmulatorClient, EmulatorUser, StoreLifetimes, StoreLimits } from './store';
 import {
@@ -107,10 +108,6 @@ export interface ResolvedOptions {
   tls: Readonly<EmulatorTLSOptions> | undefined;
 }
 
-function fail(option: string, expected: string): never {
-  throw new TypeError(`createEmulator: option \`${option}\` must be ${expected}`);
-}
-
 function positive(value: number | undefined, option: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (!(typeof value === 'number' && Number.isFinite(value) && value > 0))
@@ -211,11 +208,14 @@ export function resolveOptions(options: EmulatorOptions): ResolvedOptions {
     tls = Object.freeze({ key, cert });
   }
 
-  const ticketData = checkTicketData(
-    options,
-    { organizers: defaultOrganizers, events: defaultEvents, tickets: defaultTickets },
-    clients,
-  );
+  const ticketData = {
+    ...checkTicketData(
+      options,
+      { organizers: defaultOrganizers, events: defaultEvents, tickets: defaultTickets },
+      clients,
+    ),
+    maxPerPage: count(options.maxTicketsPerPage, 'maxTicketsPerPage', 100),
+  };
 
   return {
     port,

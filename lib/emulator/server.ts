@@ -139,6 +139,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     path: string,
     query: URLSearchParams,
     entry: { grantType?: string },
+    organizerId: number | undefined,
   ): Promise<void> {
     const method = req.method ?? 'GET';
     if (endpoint === 'authorize' && method === 'GET') return showAuthorize(res, query, authorizeContext);
@@ -147,8 +148,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     if (endpoint === 'revoke' && method === 'POST') return handleRevoke(req, res, store);
     if (endpoint === 'me' && method === 'GET')
       return handleMe(req, res, query, store, opts.profileRateLimit, requestOrigin(req.headers.host, origin));
-    const organizerId = endpoint === 'tickets' ? ticketsPathOrganizer(path) : undefined;
-    if (organizerId !== undefined && method === 'GET')
+    if (endpoint === 'tickets' && organizerId !== undefined && method === 'GET')
       return handleTickets(req, res, query, store, opts.ticketData, organizerId);
     const avatar = endpoint === undefined ? parseAvatarPath(path) : undefined;
     if (avatar !== undefined && (method === 'GET' || method === 'HEAD'))
@@ -185,11 +185,10 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
     // Control requests are the test talking to the emulator, not traffic to Eventpop: not logged.
     if (path.startsWith(controlPrefix)) return handleControl(req, res, path, query, control);
-    const endpoint = Object.hasOwn(routes, path)
-      ? routes[path]
-      : ticketsPathOrganizer(path) === undefined
-        ? undefined
-        : 'tickets';
+    const fixed = Object.hasOwn(routes, path) ? routes[path] : undefined;
+    // The one route with a parameter: matched once, its organizer id handed to route().
+    const organizerId = fixed === undefined ? ticketsPathOrganizer(path) : undefined;
+    const endpoint = fixed ?? (organizerId === undefined ? undefined : 'tickets');
     const entry: { -readonly [K in keyof RequestLogEntry]: RequestLogEntry[K] } = {
       endpoint,
       method: req.method ?? 'GET',
@@ -199,7 +198,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
     res.once('finish', () => {
       entry.status = res.statusCode;
     });
-    if (endpoint === undefined) return route(req, res, endpoint, path, query, entry);
+    if (endpoint === undefined) return route(req, res, endpoint, path, query, entry, organizerId);
     counts[endpoint] += 1;
 
     const injected = faults.take(endpoint);
@@ -210,7 +209,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
       if (res.destroyed) return;
       if (injected.kind !== 'delay') return answerWithFault(res, endpoint, fault);
     }
-    return route(req, res, endpoint, path, query, entry);
+    return route(req, res, endpoint, path, query, entry, organizerId);
   }
 
   const listener = (req: IncomingMessage, res: ServerResponse): void => {

@@ -2,8 +2,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 // Types only: the emulator answers the shape the package parses, and loads nothing of it.
 import type { EventpopTicketJSON } from '../ticket';
-import { authorizeBearer } from './api';
+import { authorizeBearer, publicUser } from './api';
 import { send, sendJson } from './http';
+import { fail } from './option-error';
 import type { EmulatorClient, Store } from './store';
 
 /** An organizer: Eventpop issues each API application for one. */
@@ -52,10 +53,6 @@ export function ticketsPathOrganizer(path: string): number | undefined {
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
-function fail(option: string, expected: string): never {
-  throw new TypeError(`createEmulator: option \`${option}\` must be ${expected}`);
-}
-
 function uniqueIds<T extends { id: number }>(list: readonly T[], option: string): Set<number> {
   const seen = new Set<number>();
   list.forEach((item, i) => {
@@ -68,14 +65,14 @@ function uniqueIds<T extends { id: number }>(list: readonly T[], option: string)
 
 /** @internal Checks the ticket data and the clients' organizers, naming the option that is wrong. */
 export function checkTicketData(
-  given: { organizers?: unknown; events?: unknown; tickets?: unknown; maxTicketsPerPage?: unknown },
+  given: { organizers?: unknown; events?: unknown; tickets?: unknown },
   seed: {
     organizers: readonly EmulatorOrganizer[];
     events: readonly EmulatorEvent[];
     tickets: readonly EmulatorTicket[];
   },
   clients: readonly EmulatorClient[],
-): TicketData {
+): Omit<TicketData, 'maxPerPage'> {
   // Seeded data references the seeded organizer and events: take it whole or not at all.
   const own = given.organizers !== undefined || given.events !== undefined || given.tickets !== undefined;
   const list = <T>(value: unknown, fallback: readonly T[], option: string): readonly T[] => {
@@ -109,15 +106,10 @@ export function checkTicketData(
     }
   });
 
-  const maxPerPage = given.maxTicketsPerPage ?? 100;
-  if (!(typeof maxPerPage === 'number' && Number.isSafeInteger(maxPerPage) && maxPerPage >= 1)) {
-    fail('maxTicketsPerPage', 'a positive integer');
-  }
   return {
     organizers: structuredClone(organizers),
     events: structuredClone(events),
     tickets: structuredClone(tickets),
-    maxPerPage,
   };
 }
 
@@ -164,12 +156,12 @@ export function handleTickets(
 ): void {
   const record = authorizeBearer(req, res, query, store);
   if (record === undefined) return;
-  store.markUsed(record);
-  const { userId } = record;
-  if (!record.scopes.includes('public') || userId === undefined || !store.users.has(userId)) {
+  const user = publicUser(record, store);
+  if (user === undefined) {
     send(res, 403, '');
     return;
   }
+  const userId = user.id;
   const client = store.clients.get(record.clientId);
   // A client registered without an organizer belongs to the first one, as every Eventpop app has one.
   if ((client?.organizerId ?? data.organizers[0]?.id) !== organizerId) {
