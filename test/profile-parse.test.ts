@@ -2,7 +2,12 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { EventpopAPIError, type EventpopProfile, parseProfile } from '../lib';
-import { anyBodyText, assertNoPrototypePollution } from './helpers/parser-properties';
+import {
+  anyBodyText,
+  assertNoPrototypePollution,
+  parseErrorOf,
+  undefinedKeys,
+} from './helpers/parser-properties';
 import { profileFixture } from './helpers/passport';
 
 /** The profile without `_raw` and `_json`, for comparing the normalized fields. */
@@ -11,24 +16,7 @@ function fields(profile: EventpopProfile): Omit<EventpopProfile, '_raw' | '_json
   return rest;
 }
 
-/** The error parseProfile throws for `body` (fails the test when it returns). */
-function parseError(body: string, status?: number): EventpopAPIError {
-  try {
-    parseProfile(body, status);
-  } catch (err) {
-    expect(err).to.be.instanceOf(EventpopAPIError);
-    return err as EventpopAPIError;
-  }
-  throw new Error('expected parseProfile to throw');
-}
-
-/** Every own key whose value is undefined, at any depth. */
-function undefinedKeys(value: unknown, at = ''): string[] {
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([key, inner]) =>
-    inner === undefined ? [`${at}${key}`] : undefinedKeys(inner, `${at}${key}.`),
-  );
-}
+const parseError = parseErrorOf(parseProfile, 'parseProfile');
 
 describe('parseProfile', () => {
   describe('a full user (full-user.json)', () => {

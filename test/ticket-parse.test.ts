@@ -5,7 +5,12 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { EventpopAPIError, type EventpopTicket } from '../lib';
 import { type ParsedTicketPage, parseTicketPage } from '../lib/ticket';
-import { anyBodyText, assertNoPrototypePollution } from './helpers/parser-properties';
+import {
+  anyBodyText,
+  assertNoPrototypePollution,
+  parseErrorOf,
+  undefinedKeys,
+} from './helpers/parser-properties';
 
 /** The text of test/fixtures/tickets/<name>.json, exactly as stored. */
 function ticketsFixture(name: string): string {
@@ -25,24 +30,7 @@ function metadata(page: ParsedTicketPage): Omit<ParsedTicketPage, 'tickets'> {
   return rest;
 }
 
-/** The error parseTicketPage throws for `body` (fails the test when it returns). */
-function parseError(body: string, status?: number): EventpopAPIError {
-  try {
-    parseTicketPage(body, status);
-  } catch (err) {
-    expect(err).to.be.instanceOf(EventpopAPIError);
-    return err as EventpopAPIError;
-  }
-  throw new Error('expected parseTicketPage to throw');
-}
-
-/** Every own key whose value is undefined, at any depth (`_json` left out: it is Eventpop's own). */
-function undefinedKeys(value: unknown, at = ''): string[] {
-  if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value).flatMap(([key, inner]) =>
-    key === '_json' ? [] : inner === undefined ? [`${at}${key}`] : undefinedKeys(inner, `${at}${key}.`),
-  );
-}
+const parseError = parseErrorOf(parseTicketPage, 'parseTicketPage');
 
 describe('parseTicketPage', () => {
   describe('the observed answer (observed-page.json)', () => {

@@ -1,5 +1,31 @@
 // Property-based checks every pure parser of Eventpop's bodies shares: no prototype pollution, any text in.
+import { expect } from 'chai';
 import fc from 'fast-check';
+import { EventpopAPIError } from '../../lib';
+
+/** A function giving the EventpopAPIError `parse` throws for a body; it fails the test when `parse` returns. */
+export function parseErrorOf(
+  parse: (body: string, status?: number) => unknown,
+  name: string,
+): (body: string, status?: number) => EventpopAPIError {
+  return (body, status) => {
+    try {
+      parse(body, status);
+    } catch (err) {
+      expect(err).to.be.instanceOf(EventpopAPIError);
+      return err as EventpopAPIError;
+    }
+    throw new Error(`expected ${name} to throw`);
+  };
+}
+
+/** Every own key whose value is undefined, at any depth (`_json` left out: it is Eventpop's own). */
+export function undefinedKeys(value: unknown, at = ''): string[] {
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, inner]) =>
+    key === '_json' ? [] : inner === undefined ? [`${at}${key}`] : undefinedKeys(inner, `${at}${key}.`),
+  );
+}
 
 /**
  * JSON object texts built from these keys (and any values), written as text so that `__proto__`
