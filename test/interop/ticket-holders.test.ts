@@ -7,22 +7,18 @@ import { expect } from 'chai';
 import type { Express } from 'express';
 import ts from 'typescript';
 import { createEmulator, defaultClient, type Emulator } from '../../lib/emulator';
-import { consentFields, login } from '../fixtures/emulator/client';
+import { login } from '../fixtures/emulator/client';
 import { HttpBrowser, type Page } from '../helpers/cookie-jar';
-import { countingCodes } from '../helpers/demo-app';
+import { countingCodes, signIn } from '../helpers/demo-app';
 import { closeServer, listeningServer } from '../helpers/listening';
+import { fileBlock } from '../helpers/markdown';
 
 const root = path.resolve(__dirname, '../..');
 const RECIPE = path.join(root, 'docs/recipes/ticket-holders.md');
 
-/** The recipe's ```ts block that opens with `// <name>`. */
+/** The recipe's block that opens with `// <name>`. */
 function recipeBlock(name: string): string {
-  const markdown = fs.readFileSync(RECIPE, 'utf8');
-  const block = [...markdown.matchAll(/```ts\n([\s\S]*?)```/g)]
-    .map(([, text = '']) => text)
-    .find((text) => text.startsWith(`// ${name}\n`));
-  if (block === undefined) throw new Error(`docs/recipes/ticket-holders.md has no block "// ${name}"`);
-  return block;
+  return fileBlock(fs.readFileSync(RECIPE, 'utf8'), name).text;
 }
 
 /**
@@ -91,13 +87,9 @@ describe('the ticket-holders recipe, run against the emulator', () => {
 
   /** Signs in through the consent page as `userId` (or denies), and follows the app to its last page. */
   async function signInAs(userId: number, decision: 'allow' | 'deny' = 'allow'): Promise<Page> {
-    const browser = new HttpBrowser();
-    const start = await browser.open(`${appURL}/auth/eventpop`, { follow: false });
-    const consent = await browser.open(start.location ?? '');
-    const form = consentFields(consent.body);
-    form.set('user_id', String(userId));
-    form.set('decision', decision);
-    return browser.open(`${emu.url}/oauth/authorize`, { form });
+    const target = { appURL, callbackURL: `${appURL}/auth/eventpop/callback`, emu };
+    const { final } = await signIn(new HttpBrowser(), target, { userId, decision });
+    return final as Page;
   }
 
   it('lets in a holder of a ticket for the event (4242) and shows their tickets for it', async () => {
