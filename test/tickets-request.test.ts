@@ -8,6 +8,7 @@ import {
   InternalOAuthError,
   listTickets,
 } from '../lib';
+import { rejection } from './fixtures/emulator/client';
 import { CLIENT, EVENTPOP, hungServer, type LoopbackServer, useNock, withoutNock } from './helpers/passport';
 import {
   manyTickets,
@@ -20,17 +21,6 @@ import {
 
 const TOKEN = 'c'.repeat(64);
 const OPTIONS = { clientID: CLIENT.clientID, clientSecret: CLIENT.clientSecret };
-
-/** What a promise rejects with (fails the test when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).to.be.instanceOf(Error);
-    return err as Error & Record<string, unknown>;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** The error the first page request fails with when the list answers `status`/`body`/`headers`. */
 async function pageError(status: number, body: string | object = '', headers: Record<string, string> = {}) {
