@@ -277,12 +277,7 @@ export async function resettingServer(): Promise<LoopbackServer> {
 }
 
 /** A loopback port that nothing listens on (a server was bound there, then closed). */
-export async function closedPort(): Promise<number> {
-  const server = await listening(net.createServer());
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { unusedPort as closedPort } from './listening';
 
 /** The client credentials most tests use; the secret is recognisable so that leaks show. */
 export const CLIENT = {

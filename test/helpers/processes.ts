@@ -1,6 +1,5 @@
 // Child processes for tests: run one to its end, start one and wait for the line that says it is ready, stop it, find it a free port.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 
 /** A started process and everything it has written so far. */
 export interface Proc {
@@ -72,16 +71,7 @@ export interface StartOptions {
 }
 
 /** A port that was free a moment ago on 127.0.0.1, for a process that must be told its port up front. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+export { unusedPort as freePort } from './listening';
 
 /**
  * Spawns a process (no shell) and resolves once its stdout matches `ready`, with the match; rejects
