@@ -106,7 +106,7 @@ export async function mapLimit(items, limit, fn) {
     Array.from({ length: limit }, async () => {
       while (next < items.length) {
         const i = next++;
-        out[i] = await fn(items[i]);
+        out[i] = await fn(items[i], i);
       }
     }),
   );

@@ -8,13 +8,13 @@
 // keeps the .cpuprofile under bench/out/ for Chrome DevTools. The first `--warmup` rounds run
 // before the profiler starts, as the phase's warm-up rounds do. Add `--node=24` to run it on the
 // pinned Node 24. Profiles of two contenders are comparable only from the same Node and machine.
-import { fork, spawnSync } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as http from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findPin, pinnedNode } from '../scripts/node-lines.mjs';
+import { reexecOnNodeArg } from '../scripts/node-lines.mjs';
 import { get, mapLimit } from './browser.mjs';
 import { connect, ready } from './ipc.mjs';
 import { STRATEGY_CALLBACK_URL } from './strategy-phase.mjs';
@@ -25,13 +25,7 @@ const arg = (name, fallback) => {
   return a ? a.slice(name.length + 3) : fallback;
 };
 
-const nodeArg = arg('node');
-if (nodeArg) {
-  const binary = /^v?\d+(\.\d+\.\d+)?$/.test(nodeArg) ? await pinnedNode(findPin(nodeArg)) : nodeArg;
-  const rest = process.argv.slice(2).filter((a) => !a.startsWith('--node='));
-  const run = spawnSync(binary, [fileURLToPath(import.meta.url), ...rest], { stdio: 'inherit' });
-  process.exit(run.status ?? 1);
-}
+await reexecOnNodeArg(fileURLToPath(import.meta.url), { log: console.log });
 
 const contender = process.argv[2];
 const logins = Number(arg('logins', 1500));

@@ -7,14 +7,14 @@
 // `node bench/run.mjs` is the full run (writes bench/results.json and bench/results.svg);
 // `node bench/run.mjs --quick` is a smoke run with small counts (writes under bench/out/);
 // `--node=24` (a pinned line of scripts/node-lines.mjs) or `--node=/path/to/node` runs it all on that Node.
-import { execFileSync, fork, spawnSync } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { findPin, pinnedNode } from '../scripts/node-lines.mjs';
+import { reexecOnNodeArg } from '../scripts/node-lines.mjs';
 import { mapLimit, runLogins, VirtualUser } from './browser.mjs';
 import { connect, ready } from './ipc.mjs';
 import { evaluateTargets, markdown, percentile, svg } from './report.mjs';
@@ -23,17 +23,7 @@ import { STRATEGY_CALLBACK_URL, strategyPhase } from './strategy-phase.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 
 // --node: the same run, parent and children, on another Node (children are forked with the parent's).
-const nodeArg = process.argv.find((a) => a.startsWith('--node='));
-if (nodeArg) {
-  const wanted = nodeArg.slice('--node='.length);
-  const binary = /^v?\d+(\.\d+\.\d+)?$/.test(wanted)
-    ? await pinnedNode(findPin(wanted), { log: console.log })
-    : wanted;
-  const rest = process.argv.slice(2).filter((a) => a !== nodeArg);
-  const run = spawnSync(binary, [fileURLToPath(import.meta.url), ...rest], { stdio: 'inherit' });
-  if (run.error) throw new Error(`--node=${wanted}: cannot run ${binary}: ${run.error.message}`);
-  process.exit(run.status ?? 1);
-}
+await reexecOnNodeArg(fileURLToPath(import.meta.url), { log: console.log });
 const quick = process.argv.includes('--quick');
 const phasesArg = process.argv.find((a) => a.startsWith('--phases='));
 const allPhases = ['steady', 'memory', 'tickets', 'down', 'strategy'];

@@ -13,6 +13,7 @@ import { Session } from 'node:inspector';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { alternativeOptions, HandWrittenEventpopStrategy } from './alternative.mjs';
+import { mapLimit } from './browser.mjs';
 import { serve } from './ipc.mjs';
 
 const contender = process.argv[2];
@@ -86,15 +87,7 @@ async function measured(items, concurrency, fn) {
   const loops0 = performance.nodeTiming.uvMetricsInfo?.loopCount;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        await fn(items[i], i);
-      }
-    }),
-  );
+  await mapLimit(items, Math.min(concurrency, items.length), fn);
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const loops = loops0 === undefined ? undefined : performance.nodeTiming.uvMetricsInfo.loopCount - loops0;

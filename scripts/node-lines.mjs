@@ -109,3 +109,19 @@ function sha512(file) {
       .on('end', () => done(`sha512-${hash.digest('base64')}`));
   });
 }
+
+/**
+ * For a script that takes `--node=<line, version or path>`: when the process was given one, runs
+ * `script` again on that Node (a pinned binary for a line or version) with the other arguments,
+ * and exits with its status. Returns at once without `--node=`.
+ */
+export async function reexecOnNodeArg(script, { log } = {}) {
+  const nodeArg = process.argv.find((a) => a.startsWith('--node='));
+  if (nodeArg === undefined) return;
+  const wanted = nodeArg.slice('--node='.length);
+  const binary = /^v?\d+(\.\d+\.\d+)?$/.test(wanted) ? await pinnedNode(findPin(wanted), { log }) : wanted;
+  const rest = process.argv.slice(2).filter((a) => a !== nodeArg);
+  const run = spawnSync(binary, [script, ...rest], { stdio: 'inherit' });
+  if (run.error) throw new Error(`--node=${wanted}: cannot run ${binary}: ${run.error.message}`);
+  process.exit(run.status ?? 1);
+}
