@@ -15,9 +15,8 @@ import * as http from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { reexecOnNodeArg } from '../scripts/node-lines.mjs';
-import { get, mapLimit } from './browser.mjs';
 import { connect, ready } from './ipc.mjs';
-import { STRATEGY_CALLBACK_URL } from './strategy-phase.mjs';
+import { approve, STRATEGY_CALLBACK_URL, startStrategyApp } from './strategy-phase.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const arg = (name, fallback) => {
@@ -51,16 +50,12 @@ try {
     redirectUris: [STRATEGY_CALLBACK_URL],
   };
   const { url: authorizeBase } = await emu.call('start', { clients: [client] });
-  const app = start('strategy-app.mjs', [contender], `strategy app (${contender})`);
-  await app.ready;
-  const tokenBase = await emu.call('listen', { name: 'profile', protocol: 'http' });
-  const options = await app.call('configure', {
-    tokenBase,
-    authorizationURL: `${authorizeBase}/oauth/authorize`,
-    clientID: client.clientId,
-    clientSecret: client.clientSecret,
-    callbackURL: STRATEGY_CALLBACK_URL,
-  });
+  const app = await startStrategyApp(
+    { start, emulator: emu.call, authorizeBase, client },
+    [contender],
+    'profile',
+  );
+  const { options } = app;
 
   const browser = new http.Agent({ keepAlive: true, maxSockets: 32 });
   let cpuMicros = 0;
@@ -69,10 +64,7 @@ try {
   let loops = 0;
   const round = async () => {
     const authorized = await app.call('authorize', { n: logins, concurrency });
-    const queries = await mapLimit(authorized.urls, 32, async (url) => {
-      const res = await get(url, { agent: browser });
-      return Object.fromEntries(new URL(res.headers.location).searchParams);
-    });
+    const queries = await approve(authorized.urls, browser);
     const called = await app.call('callback', { queries, concurrency });
     loops += called.loops ?? Number.NaN;
     return [

@@ -25,6 +25,35 @@ export const STRATEGY_CALLBACK_URL = 'http://localhost:3000/auth/eventpop/callba
 export const STRATEGY_CONTENDERS = ['ours', 'ours-nopkce', 'baseline', 'alternative'];
 
 /**
+ * Starts a strategy app (`args`: its contender, and a baseline's directory) with a listener of the
+ * emulator of its own named `listener`, and configures it for `client`; resolves with its IPC call
+ * and the options it reports.
+ */
+export async function startStrategyApp({ start, emulator, authorizeBase, client }, args, listener) {
+  const p = start('strategy-app.mjs', args, `strategy app (${args[0]})`);
+  await p.ready;
+  const tokenBase = await emulator('listen', { name: listener, protocol: 'http' });
+  const options = await p.call('configure', {
+    tokenBase,
+    authorizationURL: `${authorizeBase}/oauth/authorize`,
+    clientID: client.clientId,
+    clientSecret: client.clientSecret,
+    callbackURL: STRATEGY_CALLBACK_URL,
+  });
+  return { call: p.call, options };
+}
+
+/** The browser's part of a round: each authorize URL taken to the emulator, the callback's query of each. */
+export function approve(urls, agent) {
+  return mapLimit(urls, 32, async (url) => {
+    const res = await get(url, { agent });
+    if (res.status !== 302)
+      throw new Error(`/oauth/authorize answered ${res.status}: ${res.body.slice(0, 200)}`);
+    return Object.fromEntries(new URL(res.headers.location).searchParams);
+  });
+}
+
+/**
  * Runs the phase. `start(script, args, label)` forks a child as bench/run.mjs does; `emulator` calls
  * the emulator child; `client` is the emulator's registered client. Returns the results' `strategy` entry.
  */
@@ -41,17 +70,10 @@ export async function strategyPhase({ start, emulator, authorizeBase, client, pl
   const apps = {};
   const options = {};
   for (const c of contenders) {
-    const p = start('strategy-app.mjs', c === 'baseline' ? [c, plan.baseline] : [c], `strategy app (${c})`);
-    await p.ready;
-    const tokenBase = await emulator('listen', { name: `strategy-${c}`, protocol: 'http' });
-    apps[c] = p.call;
-    options[c] = await p.call('configure', {
-      tokenBase,
-      authorizationURL: `${authorizeBase}/oauth/authorize`,
-      clientID: client.clientId,
-      clientSecret: client.clientSecret,
-      callbackURL: STRATEGY_CALLBACK_URL,
-    });
+    const args = c === 'baseline' ? [c, plan.baseline] : [c];
+    const app = await startStrategyApp({ start, emulator, authorizeBase, client }, args, `strategy-${c}`);
+    apps[c] = app.call;
+    options[c] = app.options;
     log(`strategy ${c} on Node ${options[c].node}: ${describeOptions(options[c])}`);
   }
 
@@ -59,12 +81,7 @@ export async function strategyPhase({ start, emulator, authorizeBase, client, pl
   /** One round: `n` logins of contender `c` at `concurrency`; the app's CPU for both of its steps. */
   async function round(c, n, concurrency) {
     const authorized = await apps[c]('authorize', { n, concurrency });
-    const queries = await mapLimit(authorized.urls, 32, async (url) => {
-      const res = await get(url, { agent: browser });
-      if (res.status !== 302)
-        throw new Error(`/oauth/authorize answered ${res.status}: ${res.body.slice(0, 200)}`);
-      return Object.fromEntries(new URL(res.headers.location).searchParams);
-    });
+    const queries = await approve(authorized.urls, browser);
     const called = await apps[c]('callback', { queries, concurrency });
     return { cpuMicros: authorized.cpuMicros + called.cpuMicros, callbackMs: called.ms, logins: n };
   }
