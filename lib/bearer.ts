@@ -1,6 +1,7 @@
 // A GET to Eventpop's API with the user's token in the Authorization header: every answer but a 200 mapped to one EventpopAPIError.
+import { type Callback, callBackParsed, promised } from './callback';
 import { EventpopAPIError, redirectMessage, transportFailure } from './errors';
-import { describeURL, HttpBodyTooLargeError, type HttpResponse, send } from './http';
+import { describeURL, HttpBodyTooLargeError, type HttpResponse, sendWith } from './http';
 import type { ClientConfig } from './options';
 import { RequestSecrets } from './server-text';
 import { parseBearerChallenge } from './www-authenticate';
@@ -90,31 +91,43 @@ function statusError(request: BearerRequest, res: HttpResponse, secrets: Request
 
 /**
  * Sends `GET request.url` with `Authorization: Bearer <token>` (never the token in the URL) and
- * resolves with a 200 answer. Any other status is an {@link EventpopAPIError}, a body over the
- * size cap is `response_too_large`, and a network failure or timeout an InternalOAuthError.
+ * calls back with `parse` of a 200 answer (or what `parse` threw). Any other status is an
+ * {@link EventpopAPIError}, a body over the size cap is `response_too_large`, and a network
+ * failure or timeout an InternalOAuthError. Calls back once, never before it has returned.
  * @internal
  */
-export async function getWithBearer(
+export function getWithBearer<T>(
   config: ClientConfig,
   request: BearerRequest,
   accessToken: string,
-): Promise<HttpResponse> {
-  let res: HttpResponse;
-  try {
-    res = await send(config.http, {
-      method: 'GET',
-      url: request.url,
-      headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
-    });
-  } catch (err) {
+  parse: (res: HttpResponse) => T,
+  callback: Callback<T>,
+): void {
+  const headers = { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' };
+  sendWith(config.http, { method: 'GET', url: request.url, headers }, (err, res) => {
     if (err instanceof HttpBodyTooLargeError) {
-      throw new EventpopAPIError(
-        `${request.what} answered with a body over ${err.limit} bytes; reading stopped there.`,
-        { code: 'response_too_large', status: err.status },
+      callback(
+        new EventpopAPIError(
+          `${request.what} answered with a body over ${err.limit} bytes; reading stopped there.`,
+          { code: 'response_too_large', status: err.status },
+        ),
       );
+    } else if (err !== null) {
+      callback(transportFailure(request.what, request.url, err, new RequestSecrets(config, [accessToken])));
+    } else if ((res as HttpResponse).status !== 200) {
+      callback(statusError(request, res as HttpResponse, new RequestSecrets(config, [accessToken])));
+    } else {
+      callBackParsed(callback, parse, res as HttpResponse);
     }
-    throw transportFailure(request.what, request.url, err, new RequestSecrets(config, [accessToken]));
-  }
-  if (res.status !== 200) throw statusError(request, res, new RequestSecrets(config, [accessToken]));
-  return res;
+  });
+}
+
+/** {@link getWithBearer} as a promise. @internal */
+export function fetchWithBearer<T>(
+  config: ClientConfig,
+  request: BearerRequest,
+  accessToken: string,
+  parse: (res: HttpResponse) => T,
+): Promise<T> {
+  return promised((callback) => getWithBearer(config, request, accessToken, parse, callback));
 }

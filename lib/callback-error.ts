@@ -3,6 +3,7 @@ import type { Request } from 'express';
 
 import type OAuth2Strategy = require('passport-oauth2');
 
+import { type CallbackActions, checkState } from './callback-code';
 import { AuthorizationError } from './errors';
 import { RequestSecrets } from './server-text';
 
@@ -21,10 +22,7 @@ const REGISTERED_CODES = new Set([
 ]);
 
 /** The passport actions an error callback ends with. */
-export interface ErrorCallbackActions {
-  fail(challenge: unknown, status?: number): void;
-  error(err: Error): void;
-}
+export type ErrorCallbackActions = Pick<CallbackActions, 'fail' | 'error'>;
 
 /** What the strategy knows that the error callback needs. */
 export interface ErrorCallbackContext {
@@ -92,19 +90,10 @@ export function endErrorCallback(
     unverifiedRefusal(actions, query, secrets);
     return;
   }
-  const body = req.body as Query | undefined;
-  const state = query.state || body?.state;
   const loaded = (err: unknown, ok: unknown, info: unknown) => {
     if (err) return actions.error(err as Error);
     if (!ok) return actions.fail(info, 403);
     return genuineRefusal(actions, query, secrets);
   };
-  // passport-oauth2 picks the verify form by its number of parameters; so does this.
-  const verify = store.verify as unknown as (...args: unknown[]) => void;
-  try {
-    if (verify.length === 4) verify.call(store, req, state, context.meta(), loaded);
-    else verify.call(store, req, state, loaded);
-  } catch (err) {
-    actions.error(err as Error);
-  }
+  checkState(actions, store, req, context.meta, loaded);
 }

@@ -1,6 +1,7 @@
 // The one place that talks to Eventpop over the network: timeout, agent, body size cap, User-Agent.
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { type Callback, promised } from './callback';
 import { Deadlines } from './deadlines';
 
 /** How every request to Eventpop is sent; resolved once from the strategy's options. */
@@ -88,37 +89,44 @@ const deadlines = new Deadlines();
 /** How a request whose pooled socket the server had closed ends its attempt (see {@link attempt}). */
 const STALE = Symbol('stale keep-alive socket');
 
+/** How a request ends: `(null, response)` with any HTTP status, or `(err)` for a transport failure. */
+export type HttpCallback = Callback<HttpResponse>;
+
 /**
- * Sends one request and reads the whole answer. Resolves with any HTTP status (the caller
- * decides what a status means); rejects only for transport failures: a network error
+ * Sends one request and reads the whole answer. Calls back with any HTTP status (the caller
+ * decides what a status means), or with an error only for transport failures: a network error
  * (`ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`, ...), {@link HttpTimeoutError} or
  * {@link HttpBodyTooLargeError}. A request that failed only because the pooled connection it
- * reused had been closed by the server is sent once more, within the same deadline.
+ * reused had been closed by the server is sent once more, within the same deadline. The
+ * callback runs once, never before this function has returned.
+ *
+ * A callback rather than a promise: the strategy's two requests per login then cost no promise
+ * and no microtask of their own (docs/performance.md); {@link send} is the promise form.
  */
-export function send(settings: HttpSettings, request: HttpRequest): Promise<HttpResponse> {
-  // One promise for the request, the retry included, with callbacks below it: a promise layer
-  // costs an allocation and a microtask, twice per login (docs/performance.md).
-  return new Promise<HttpResponse>((resolve, reject) => {
-    const deadline = Date.now() + settings.timeout;
-    attempt(settings, request, settings.timeout, resolve, reject, () => {
-      const left = deadline - Date.now();
-      if (left <= 0) reject(new HttpTimeoutError(settings.timeout));
-      else attempt(settings, request, left, resolve, reject, undefined);
-    });
+export function sendWith(settings: HttpSettings, request: HttpRequest, callback: HttpCallback): void {
+  const deadline = Date.now() + settings.timeout;
+  attempt(settings, request, settings.timeout, callback, () => {
+    const left = deadline - Date.now();
+    if (left <= 0) callback(new HttpTimeoutError(settings.timeout));
+    else attempt(settings, request, left, callback, undefined);
   });
+}
+
+/** {@link sendWith} as a promise: resolves with any HTTP status, rejects for a transport failure. */
+export function send(settings: HttpSettings, request: HttpRequest): Promise<HttpResponse> {
+  return promised((callback) => sendWith(settings, request, callback));
 }
 
 /**
  * One try at a request within `budget` ms. When the pooled keep-alive socket it reused turns out
  * to have been closed by the server (`ECONNRESET` before any answer; Node's documentation
- * advises sending again on a new socket), it calls `stale` instead of `reject`, if given.
+ * advises sending again on a new socket), it calls `stale` instead of `callback`, if given.
  */
 function attempt(
   settings: HttpSettings,
   request: HttpRequest,
   budget: number,
-  resolve: (response: HttpResponse) => void,
-  reject: (err: unknown) => void,
+  callback: HttpCallback,
   stale: (() => void) | undefined,
 ): void {
   const to = target(request.url);
@@ -142,8 +150,9 @@ function attempt(
       agent: settings.agent,
     });
   } catch (err) {
-    // e.g. an https.Agent given for an http: URL; Node throws before any I/O.
-    reject(err);
+    // e.g. an https.Agent given for an http: URL; Node throws before any I/O. Called back on the
+    // next tick, as every other ending is, so no caller is called back before it has returned.
+    process.nextTick(callback, err);
     return;
   }
 
@@ -153,9 +162,12 @@ function attempt(
     if (settled) return;
     settled = true;
     deadlines.remove(deadline);
-    if (response) resolve(response);
+    // Node gives a keep-alive socket back to the agent on the tick after the answer's end: called
+    // back at once, a next request (the profile after the token) would find no free socket and
+    // open another connection. After that tick it takes the same one.
+    if (response) process.nextTick(callback, null, response);
     else if (err === STALE && stale) stale();
-    else reject(err);
+    else callback(err);
   };
 
   // One deadline for the whole exchange (connect, headers and body): a provider that

@@ -9,6 +9,7 @@ import {
   redirectToAuthorize,
   usePooledHandles,
 } from './authorize';
+import { type CodeCallbackStrategy, endCodeCallback, type TokenCallback } from './callback-code';
 import { endErrorCallback } from './callback-error';
 import { InternalOAuthError } from './errors';
 import {
@@ -30,8 +31,8 @@ import {
 } from './options';
 import type { EventpopProfile, EventpopProfileWithTickets } from './profile';
 import { collectTickets } from './tickets';
-import { type EventpopTokenParams, requestToken } from './token';
-import { requestProfile } from './userinfo';
+import { type EventpopTokenParams, exchangeGrant } from './token';
+import { loadProfile, requestProfile } from './userinfo';
 
 /** What the verify callback calls: `done(err)`, `done(null, user)` or `done(null, false, info)`. */
 export type EventpopVerifyCallback = (err?: unknown, user?: Express.User | false, info?: object) => void;
@@ -106,13 +107,6 @@ interface OAuth2Internals {
   readonly _callbackURL: string | undefined;
   readonly _trustProxy: unknown;
 }
-
-type TokenCallback = (
-  err: unknown,
-  accessToken?: string,
-  refreshToken?: string,
-  params?: EventpopTokenParams,
-) => void;
 
 /**
  * Lets an `async` verify function reject without crashing the process: the rejection goes to
@@ -303,10 +297,10 @@ export class Strategy extends OAuth2Strategy {
       const grant: Record<string, string> = Object.assign({}, params);
       grant.grant_type = grantType;
       grant[grantType === 'refresh_token' ? 'refresh_token' : 'code'] = code;
-      requestToken(config, grant).then(
-        (token) => callback(null, token.accessToken, token.refreshToken, token.params),
-        (err: unknown) => callback(err),
-      );
+      exchangeGrant(config, grant, (err, token) => {
+        if (token === undefined) callback(err);
+        else callback(null, token.accessToken, token.refreshToken, token.params);
+      });
     };
     oauth2.getOAuthAccessToken = exchange as typeof oauth2.getOAuthAccessToken;
     // For subclasses that call this._oauth2.get(): token in the header, our agent.
@@ -328,16 +322,21 @@ export class Strategy extends OAuth2Strategy {
       this._endErrorCallback(req, options, internals);
       return;
     }
-    const template = this._authorizeTemplateFor(req, options);
-    if (template !== undefined) {
-      redirectToAuthorize(
-        this,
-        req,
-        internals._stateStore,
-        template,
-        (options as AuthenticateOptions | undefined)?.state,
-      );
-      return;
+    const given = options as AuthenticateOptions | undefined;
+    const body = req.body as Record<string, unknown> | undefined;
+    if (query?.code || body?.code) {
+      // The code, exchanged without passport-oauth2's parse of an absolute callbackURL.
+      if (this._authorize !== undefined && !given?.callbackURL) {
+        const strategy = this as unknown as CodeCallbackStrategy;
+        endCodeCallback(strategy, req, options ?? {}, internals._stateStore, this._authorize.meta);
+        return;
+      }
+    } else {
+      const template = this._authorizeTemplateFor(given);
+      if (template !== undefined) {
+        redirectToAuthorize(this, req, internals._stateStore, template, given?.state);
+        return;
+      }
     }
     super.authenticate(req, options);
   }
@@ -346,16 +345,13 @@ export class Strategy extends OAuth2Strategy {
    * The authorize redirect's template when this request starts a sign-in that it fits. The
    * redirect is then the one passport-oauth2 would make, from a URL built at construction
    * instead of parsed and formatted per request, with a cheaper PKCE verifier: together half of
-   * what passport-oauth2's step costs (docs/performance.md). Undefined at the callback, and for
-   * a per-call `callbackURL`, `scope` or string `state`, or a subclass's `authorizationParams`:
-   * those take passport-oauth2's own path.
+   * what passport-oauth2's step costs (docs/performance.md). Asked only for a request without a
+   * code; undefined for a per-call `callbackURL`, `scope` or string `state`, or a subclass's
+   * `authorizationParams`: those take passport-oauth2's own path.
    */
-  private _authorizeTemplateFor(req: Request, options: object | undefined): AuthorizeTemplate | undefined {
-    const given = options as AuthenticateOptions | undefined;
+  private _authorizeTemplateFor(given: AuthenticateOptions | undefined): AuthorizeTemplate | undefined {
     if (
       this._authorize === undefined ||
-      (req.query as Record<string, unknown> | undefined)?.code ||
-      (req.body as Record<string, unknown> | undefined)?.code ||
       given?.callbackURL ||
       given?.scope ||
       (given?.state && typeof given.state === 'string') ||
@@ -400,10 +396,7 @@ export class Strategy extends OAuth2Strategy {
   override userProfile(accessToken: string, done: (err?: unknown, profile?: EventpopProfile) => void): void {
     const check = this._tickets;
     if (check === undefined) {
-      requestProfile(this._eventpop, accessToken).then(
-        (profile) => done(null, profile),
-        (err: unknown) => done(err),
-      );
+      loadProfile(this._eventpop, accessToken, done);
       return;
     }
     // passport calls authenticate(), and through it this method, on a per-request object made

@@ -1,5 +1,5 @@
 // Eventpop's tickets list, GET /api/public/organizers/{id}/tickets: one page checked against its request, and every page in turn.
-import { getWithBearer } from './bearer';
+import { fetchWithBearer } from './bearer';
 import { EventpopAPIError } from './errors';
 import type { ClientConfig, TicketListQuery, TicketPageRequest, TicketPaging } from './options';
 import { type EventpopTicket, parseTicketPage } from './ticket';
@@ -71,7 +71,7 @@ export async function requestTicketPage(
 ): Promise<EventpopTicketPage> {
   const what = describe(r.organizerId);
   const url = pageURL(config, r);
-  const res = await getWithBearer(
+  const res = await fetchWithBearer(
     config,
     {
       what,
@@ -83,6 +83,7 @@ export async function requestTicketPage(
       rateLimited: 'Eventpop documents no rate limit for this list, but asks to slow down.',
     },
     accessToken,
+    (answer) => answer,
   );
   const parsed = parseTicketPage(res.body, res.status);
   const fault = (detail: string) => inconsistent(r.organizerId, r.page, detail);

@@ -1,7 +1,8 @@
 // Eventpop's token endpoint: one request, and its answer parsed into a typed token or a typed error.
+import { type Callback, callBackParsed, promised } from './callback';
 import { internalOAuthError, redirectMessage, TokenError, transportFailure } from './errors';
 import { formBody } from './form';
-import { type HttpResponse, send } from './http';
+import { type HttpResponse, sendWith } from './http';
 import { describeJSONProblem, type JSONObject, type JSONProblem, readJSON } from './json';
 import type { ClientConfig } from './options';
 import { RequestSecrets } from './server-text';
@@ -159,16 +160,33 @@ export function parseTokenResponse(
  * POSTs a grant to the token endpoint with the client's credentials in the form body
  * (RFC 6749 section 2.3.1) and parses the answer. `grant` carries `grant_type` and the
  * grant's own fields; the values of `code`, `refresh_token` and `code_verifier` are scrubbed
- * from any error built from the answer, as is the client secret.
+ * from any error built from the answer, as is the client secret. Calls back once, never
+ * before it has returned.
  * @internal
  */
-export async function requestToken(
+export function exchangeGrant(
+  config: ClientConfig,
+  grant: Readonly<Record<string, string>>,
+  callback: Callback<TokenResult>,
+): void {
+  const secrets = new RequestSecrets(config, [grant.code, grant.refresh_token, grant.code_verifier]);
+  postWithClient(config, WHAT, config.tokenURL, grant, secrets, (err, res) => {
+    if (err !== null) callback(err);
+    else
+      callBackParsed(
+        callback,
+        (answer: HttpResponse) => parseTokenResponse(config, answer, secrets),
+        res as HttpResponse,
+      );
+  });
+}
+
+/** {@link exchangeGrant} as a promise. @internal */
+export function requestToken(
   config: ClientConfig,
   grant: Readonly<Record<string, string>>,
 ): Promise<TokenResult> {
-  const secrets = new RequestSecrets(config, [grant.code, grant.refresh_token, grant.code_verifier]);
-  const res = await postWithClient(config, WHAT, config.tokenURL, grant, secrets);
-  return parseTokenResponse(config, res, secrets);
+  return promised((callback) => exchangeGrant(config, grant, callback));
 }
 
 const REVOKE = "Eventpop's revocation endpoint";
@@ -178,38 +196,47 @@ const REVOKE = "Eventpop's revocation endpoint";
  * body. Resolves on any 2xx (RFC 7009 section 2.2: an unknown token is not an error).
  * @internal
  */
-export async function requestRevocation(
+export function requestRevocation(
   config: ClientConfig,
   token: string,
   hint: 'access_token' | 'refresh_token' | undefined,
 ): Promise<void> {
   const fields = hint ? { token, token_type_hint: hint } : { token };
   const secrets = new RequestSecrets(config, [token]);
-  const res = await postWithClient(config, REVOKE, config.revocationURL, fields, secrets);
-  if (res.status >= 200 && res.status < 300) return;
-  throwUnlessOK(REVOKE, config.revocationURL, res, readJSON(res.body), secrets);
+  const check = (res: HttpResponse) => {
+    if (res.status < 200 || res.status >= 300) {
+      throwUnlessOK(REVOKE, config.revocationURL, res, readJSON(res.body), secrets);
+    }
+  };
+  return promised((callback) =>
+    postWithClient(config, REVOKE, config.revocationURL, fields, secrets, (err, res) => {
+      if (err !== null) callback(err);
+      else callBackParsed(callback, check, res as HttpResponse);
+    }),
+  );
 }
+
+/** The headers of every POST to the OAuth endpoints (one object: the request copies it). */
+const FORM_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Type': 'application/x-www-form-urlencoded',
+  Accept: 'application/json',
+};
 
 /**
  * POSTs form fields plus the client's credentials (in the body, RFC 6749 section 2.3.1) to one
  * of Eventpop's OAuth endpoints; a transport failure becomes an InternalOAuthError naming it.
  */
-async function postWithClient(
+function postWithClient(
   config: ClientConfig,
   what: string,
   url: URL,
   fields: Readonly<Record<string, string>>,
   secrets: RequestSecrets,
-): Promise<HttpResponse> {
-  const body = formBody(fields, config.clientID, config.clientSecret);
-  try {
-    return await send(config.http, {
-      method: 'POST',
-      url,
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-      body,
-    });
-  } catch (err) {
-    throw transportFailure(what, url, err, secrets);
-  }
+  callback: Callback<HttpResponse>,
+): void {
+  const body = formBody(fields, config);
+  sendWith(config.http, { method: 'POST', url, headers: FORM_HEADERS, body }, (err, res) => {
+    if (err !== null) callback(transportFailure(what, url, err, secrets));
+    else callback(null, res);
+  });
 }

@@ -1,22 +1,44 @@
 // Eventpop's /api/public/me: one GET with the user's token, its answer parsed into the profile.
-import { getWithBearer } from './bearer';
+import { type BearerRequest, fetchWithBearer, getWithBearer } from './bearer';
+import type { Callback } from './callback';
+import type { HttpResponse } from './http';
 import type { ClientConfig } from './options';
 import { type EventpopProfile, parseProfile } from './profile';
 
-const WHAT = "Eventpop's /api/public/me";
-const UNAUTHORIZED = 'it is invalid, expired or revoked. Refresh it or sign the user in again.';
-const RATE_LIMITED = 'it allows 10 requests a minute per token; fetch the profile once per login.';
+const ME: Omit<BearerRequest, 'url'> = {
+  what: "Eventpop's /api/public/me",
+  unauthorized: 'it is invalid, expired or revoked. Refresh it or sign the user in again.',
+  rateLimited: 'it allows 10 requests a minute per token; fetch the profile once per login.',
+};
+
+/** Each client's /api/public/me request, made on first use rather than per login. */
+const requests = new WeakMap<ClientConfig, BearerRequest>();
+function meRequest(config: ClientConfig): BearerRequest {
+  let request = requests.get(config);
+  if (request === undefined) {
+    request = { ...ME, url: config.profileURL };
+    requests.set(config, request);
+  }
+  return request;
+}
+
+const profileOf = (res: HttpResponse): EventpopProfile => parseProfile(res.body, res.status);
 
 /**
  * Fetches the signed-in user's profile from `/api/public/me` with the access token in the
- * `Authorization` header (never in the URL). Eventpop allows 10 calls a minute per token.
+ * `Authorization` header (never in the URL) and calls back with it, once, never before it has
+ * returned. Eventpop allows 10 calls a minute per token.
  * @internal
  */
-export async function requestProfile(config: ClientConfig, accessToken: string): Promise<EventpopProfile> {
-  const res = await getWithBearer(
-    config,
-    { what: WHAT, url: config.profileURL, unauthorized: UNAUTHORIZED, rateLimited: RATE_LIMITED },
-    accessToken,
-  );
-  return parseProfile(res.body, res.status);
+export function loadProfile(
+  config: ClientConfig,
+  accessToken: string,
+  callback: Callback<EventpopProfile>,
+): void {
+  getWithBearer(config, meRequest(config), accessToken, profileOf, callback);
+}
+
+/** {@link loadProfile} as a promise. @internal */
+export function requestProfile(config: ClientConfig, accessToken: string): Promise<EventpopProfile> {
+  return fetchWithBearer(config, meRequest(config), accessToken, profileOf);
 }

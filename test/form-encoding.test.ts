@@ -52,14 +52,31 @@ describe('form encoding of token requests', () => {
           ['client_id', id],
           ['client_secret', secret],
         ]);
-        expect(formBody(fields, id, secret)).to.equal(expected.toString());
+        expect(formBody(fields, { clientID: id, clientSecret: secret })).to.equal(expected.toString());
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('writes each body of one client as URLSearchParams writes it, as the values change from body to body', () => {
+    const client = { clientID: 'demo client', clientSecret: 'se+cr/et=' };
+    const callbackURL = 'http://localhost:3000/auth/eventpop/callback';
+    fc.assert(
+      fc.property(fc.oneof(text, fc.constant(callbackURL)), text, (redirect, code) => {
+        const fields = { grant_type: 'authorization_code', redirect_uri: redirect, code };
+        const expected = new URLSearchParams({
+          ...fields,
+          client_id: client.clientID,
+          client_secret: client.clientSecret,
+        });
+        expect(formBody(fields, client)).to.equal(expected.toString());
       }),
       { numRuns: 500 },
     );
   });
 
   it("lets the client's credentials replace fields of the same names", () => {
-    const body = formBody({ code: 'c', client_id: 'spoofed' }, 'id', 's');
+    const body = formBody({ code: 'c', client_id: 'spoofed' }, { clientID: 'id', clientSecret: 's' });
     expect(body).to.equal('code=c&client_id=id&client_secret=s');
   });
 });

@@ -2,6 +2,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { EventpopAPIError, type EventpopProfile, parseProfile } from '../lib';
+import { PARSEABLE_HTTP_URL } from '../lib/profile';
 import {
   anyBodyText,
   assertNoPrototypePollution,
@@ -136,6 +137,83 @@ describe('parseProfile', () => {
     it('accepts a plain http avatar', () => {
       const profile = parseProfile(JSON.stringify({ user: { id: 1, avatar: 'http://cdn.example/a.png' } }));
       expect(profile.photos).to.deep.equal([{ value: 'http://cdn.example/a.png' }]);
+    });
+
+    // URL-shaped strings near the edges of PARSEABLE_HTTP_URL: labels with hyphens, digits, upper
+    // case and punycode prefixes, octets and ports past their ranges, any printable tail.
+    const label = fc.oneof(
+      { arbitrary: fc.stringMatching(/^[a-z][a-z0-9]{0,10}$/), weight: 6 },
+      fc.stringMatching(/^[a-zA-Z0-9-]{1,12}$/),
+      fc.stringMatching(/^(xn|XN)--[a-z0-9-]{0,8}$/),
+      fc.integer({ min: 0, max: 999 }).map(String),
+      fc.constantFrom('', '0x1f', 'localhost', 'a'.repeat(64)),
+    );
+    const urlLike = fc
+      .tuple(
+        fc.oneof(
+          { arbitrary: fc.constantFrom('http://', 'https://'), weight: 4 },
+          fc.constantFrom('HTTPS://', 'http:/', 'ftp://'),
+        ),
+        fc.oneof(
+          {
+            arbitrary: fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => labels.join('.')),
+            weight: 3,
+          },
+          fc
+            .array(fc.oneof(fc.integer({ min: 0, max: 300 }), fc.constantFrom('00', '01', '0x7f')), {
+              minLength: 3,
+              maxLength: 5,
+            })
+            .map((parts) => parts.join('.')),
+        ),
+        fc.option(
+          fc.oneof(
+            fc.integer({ min: 0, max: 99999 }).map(String),
+            fc.constantFrom('', '65535', '65536', '0080'),
+          ),
+        ),
+        fc.option(
+          fc.tuple(
+            fc.constantFrom('/', '?', '#', '\\', '@'),
+            fc.oneof(
+              { arbitrary: fc.stringMatching(/^[\x21-\x7e]{0,20}$/), weight: 3 },
+              fc.string({ unit: 'binary-ascii', maxLength: 20 }),
+            ),
+          ),
+        ),
+      )
+      .map(
+        ([scheme, host, port, tail]) =>
+          `${scheme}${host}${port === null ? '' : `:${port}`}${tail === null ? '' : tail.join('')}`,
+      );
+    /** What the parser says of an avatar: kept when the URL parser reads it with an http(s) scheme. */
+    function parserKeeps(avatar: string): boolean {
+      const trimmed = avatar.trim();
+      return URL.canParse(trimmed) && ['http:', 'https:'].includes(new URL(trimmed).protocol);
+    }
+
+    it('matches only URLs the URL parser accepts with PARSEABLE_HTTP_URL, its shortcut', () => {
+      fc.assert(
+        fc.property(urlLike, (candidate) => {
+          if (PARSEABLE_HTTP_URL.test(candidate)) expect(URL.canParse(candidate), candidate).to.equal(true);
+        }),
+        { numRuns: 5000 },
+      );
+    });
+
+    it('keeps exactly the avatars that parse as http(s) URLs, whether or not the shortcut matched them', () => {
+      const shortcut = { matched: 0, missed: 0 };
+      fc.assert(
+        fc.property(urlLike, (avatar) => {
+          shortcut[PARSEABLE_HTTP_URL.test(avatar) ? 'matched' : 'missed'] += 1;
+          const profile = parseProfile(JSON.stringify({ user: { id: 1, avatar } }));
+          expect(profile.photos?.[0]?.value === avatar.trim(), avatar).to.equal(parserKeeps(avatar));
+        }),
+        { numRuns: 3000 },
+      );
+      // Both sides of the shortcut were exercised.
+      expect(shortcut.matched).to.be.above(250);
+      expect(shortcut.missed).to.be.above(250);
     });
 
     it('rejects an avatar that is not a URL', () => {
