@@ -1,7 +1,7 @@
 // A GET to Eventpop's API with the user's token in the Authorization header: every answer but a 200 mapped to one EventpopAPIError.
 import { type Callback, callBackParsed, promised } from './callback';
 import { EventpopAPIError, redirectMessage, transportFailure } from './errors';
-import { describeURL, HttpBodyTooLargeError, type HttpResponse, sendWith } from './http';
+import { describeURL, HttpBodyTooLargeError, type HttpResponse, send } from './http';
 import type { ClientConfig } from './options';
 import { RequestSecrets } from './server-text';
 import { parseBearerChallenge } from './www-authenticate';
@@ -104,7 +104,7 @@ export function getWithBearer<T>(
   callback: Callback<T>,
 ): void {
   const headers = { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' };
-  sendWith(config.http, { method: 'GET', url: request.url, headers }, (err, res) => {
+  send(config.http, { method: 'GET', url: request.url, headers }, (err, res) => {
     if (err instanceof HttpBodyTooLargeError) {
       callback(
         new EventpopAPIError(

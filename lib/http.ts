@@ -1,7 +1,7 @@
 // The one place that talks to Eventpop over the network: timeout, agent, body size cap, User-Agent.
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { type Callback, promised } from './callback';
+import type { Callback } from './callback';
 import { Deadlines } from './deadlines';
 
 /** How every request to Eventpop is sent; resolved once from the strategy's options. */
@@ -101,20 +101,15 @@ export type HttpCallback = Callback<HttpResponse>;
  * callback runs once, never before this function has returned.
  *
  * A callback rather than a promise: the strategy's two requests per login then cost no promise
- * and no microtask of their own (docs/performance.md); {@link send} is the promise form.
+ * and no microtask of their own (docs/performance.md).
  */
-export function sendWith(settings: HttpSettings, request: HttpRequest, callback: HttpCallback): void {
+export function send(settings: HttpSettings, request: HttpRequest, callback: HttpCallback): void {
   const deadline = Date.now() + settings.timeout;
   attempt(settings, request, settings.timeout, callback, () => {
     const left = deadline - Date.now();
     if (left <= 0) callback(new HttpTimeoutError(settings.timeout));
     else attempt(settings, request, left, callback, undefined);
   });
-}
-
-/** {@link sendWith} as a promise: resolves with any HTTP status, rejects for a transport failure. */
-export function send(settings: HttpSettings, request: HttpRequest): Promise<HttpResponse> {
-  return promised((callback) => sendWith(settings, request, callback));
 }
 
 /**

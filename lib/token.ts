@@ -2,7 +2,7 @@
 import { type Callback, callBackParsed, promised } from './callback';
 import { internalOAuthError, redirectMessage, TokenError, transportFailure } from './errors';
 import { formBody } from './form';
-import { type HttpResponse, sendWith } from './http';
+import { type HttpResponse, send } from './http';
 import { describeJSONProblem, type JSONObject, type JSONProblem, readJSON } from './json';
 import type { ClientConfig } from './options';
 import { RequestSecrets } from './server-text';
@@ -235,7 +235,7 @@ function postWithClient(
   callback: Callback<HttpResponse>,
 ): void {
   const body = formBody(fields, config);
-  sendWith(config.http, { method: 'POST', url, headers: FORM_HEADERS, body }, (err, res) => {
+  send(config.http, { method: 'POST', url, headers: FORM_HEADERS, body }, (err, res) => {
     if (err !== null) callback(transportFailure(what, url, err, secrets));
     else callback(null, res);
   });
