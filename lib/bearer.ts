@@ -1,5 +1,5 @@
 // A GET to Eventpop's API with the user's token in the Authorization header: every answer but a 200 mapped to one EventpopAPIError.
-import { type Callback, callBackParsed, promised } from './callback';
+import { type Callback, parsing, promised } from './callback';
 import { EventpopAPIError, redirectMessage, transportFailure } from './errors';
 import { describeURL, HttpBodyTooLargeError, type HttpResponse, send } from './http';
 import type { ClientConfig } from './options';
@@ -104,6 +104,10 @@ export function getWithBearer<T>(
   callback: Callback<T>,
 ): void {
   const headers = { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' };
+  const answered = parsing(callback, (res: HttpResponse) => {
+    if (res.status !== 200) throw statusError(request, res, new RequestSecrets(config, [accessToken]));
+    return parse(res);
+  });
   send(config.http, { method: 'GET', url: request.url, headers }, (err, res) => {
     if (err instanceof HttpBodyTooLargeError) {
       callback(
@@ -114,10 +118,8 @@ export function getWithBearer<T>(
       );
     } else if (err !== null) {
       callback(transportFailure(request.what, request.url, err, new RequestSecrets(config, [accessToken])));
-    } else if ((res as HttpResponse).status !== 200) {
-      callback(statusError(request, res as HttpResponse, new RequestSecrets(config, [accessToken])));
     } else {
-      callBackParsed(callback, parse, res as HttpResponse);
+      answered(null, res);
     }
   });
 }

@@ -1,5 +1,5 @@
 // Eventpop's token endpoint: one request, and its answer parsed into a typed token or a typed error.
-import { type Callback, callBackParsed, promised } from './callback';
+import { type Callback, parsing, promised } from './callback';
 import { internalOAuthError, redirectMessage, TokenError, transportFailure } from './errors';
 import { formBody } from './form';
 import { type HttpResponse, send } from './http';
@@ -170,15 +170,8 @@ export function exchangeGrant(
   callback: Callback<TokenResult>,
 ): void {
   const secrets = new RequestSecrets(config, [grant.code, grant.refresh_token, grant.code_verifier]);
-  postWithClient(config, WHAT, config.tokenURL, grant, secrets, (err, res) => {
-    if (err !== null) callback(err);
-    else
-      callBackParsed(
-        callback,
-        (answer: HttpResponse) => parseTokenResponse(config, answer, secrets),
-        res as HttpResponse,
-      );
-  });
+  const parse = (res: HttpResponse) => parseTokenResponse(config, res, secrets);
+  postWithClient(config, WHAT, config.tokenURL, grant, secrets, parsing(callback, parse));
 }
 
 /** {@link exchangeGrant} as a promise. @internal */
@@ -209,10 +202,7 @@ export function requestRevocation(
     }
   };
   return promised((callback) =>
-    postWithClient(config, REVOKE, config.revocationURL, fields, secrets, (err, res) => {
-      if (err !== null) callback(err);
-      else callBackParsed(callback, check, res as HttpResponse);
-    }),
+    postWithClient(config, REVOKE, config.revocationURL, fields, secrets, parsing(callback, check)),
   );
 }
 

@@ -5,21 +5,12 @@ import type { HttpResponse } from './http';
 import type { ClientConfig } from './options';
 import { type EventpopProfile, parseProfile } from './profile';
 
-const ME: Omit<BearerRequest, 'url'> = {
-  what: "Eventpop's /api/public/me",
-  unauthorized: 'it is invalid, expired or revoked. Refresh it or sign the user in again.',
-  rateLimited: 'it allows 10 requests a minute per token; fetch the profile once per login.',
-};
+const WHAT = "Eventpop's /api/public/me";
+const UNAUTHORIZED = 'it is invalid, expired or revoked. Refresh it or sign the user in again.';
+const RATE_LIMITED = 'it allows 10 requests a minute per token; fetch the profile once per login.';
 
-/** Each client's /api/public/me request, made on first use rather than per login. */
-const requests = new WeakMap<ClientConfig, BearerRequest>();
 function meRequest(config: ClientConfig): BearerRequest {
-  let request = requests.get(config);
-  if (request === undefined) {
-    request = { ...ME, url: config.profileURL };
-    requests.set(config, request);
-  }
-  return request;
+  return { what: WHAT, url: config.profileURL, unauthorized: UNAUTHORIZED, rateLimited: RATE_LIMITED };
 }
 
 const profileOf = (res: HttpResponse): EventpopProfile => parseProfile(res.body, res.status);
