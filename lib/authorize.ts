@@ -136,6 +136,16 @@ export function usePooledHandles(store: OAuth2Strategy.StateStore, pkce: boolean
   (store as unknown as { store: unknown }).store = save;
 }
 
+/**
+ * A fresh copy of a template's metadata, as passport-oauth2 hands each store call its own (a
+ * store may change it); a literal, since Node 20 spreads slowly.
+ * @internal
+ */
+export function copyMeta(meta: AuthorizeTemplate['meta']): OAuth2Strategy.Metadata & { callbackURL: string } {
+  const { authorizationURL, tokenURL, clientID, callbackURL } = meta;
+  return { authorizationURL, tokenURL, clientID, callbackURL };
+}
+
 /** The passport actions the redirect step ends with. */
 export interface AuthorizeActions {
   redirect(url: string): void;
@@ -169,14 +179,11 @@ export function redirectToAuthorize(
     if (handle) url += `&${querystring.stringify({ state: handle as string })}`;
     actions.redirect(url + template.suffix);
   };
-  // A fresh copy for each call, as passport-oauth2 makes; a literal, since Node 20 spreads slowly.
-  const { authorizationURL, tokenURL, clientID, callbackURL } = template.meta;
-  const meta = { authorizationURL, tokenURL, clientID, callbackURL };
   const save = store.store as unknown as (...args: unknown[]) => void;
   try {
-    if (save.length === 5) save.call(store, req, verifier, state, meta, stored);
-    else if (save.length === 4) save.call(store, req, state, meta, stored);
-    else if (save.length === 3) save.call(store, req, meta, stored);
+    if (save.length === 5) save.call(store, req, verifier, state, copyMeta(template.meta), stored);
+    else if (save.length === 4) save.call(store, req, state, copyMeta(template.meta), stored);
+    else if (save.length === 3) save.call(store, req, copyMeta(template.meta), stored);
     else save.call(store, req, stored);
   } catch (err) {
     actions.error(err as Error);

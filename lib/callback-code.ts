@@ -3,6 +3,7 @@ import type { Request } from 'express';
 
 import type OAuth2Strategy = require('passport-oauth2');
 
+import { copyMeta } from './authorize';
 import type { EventpopTokenParams } from './token';
 
 /** The passport actions a callback ends with. */
@@ -82,7 +83,7 @@ export function endCodeCallback(
     strategy,
     store,
     req,
-    () => ({ ...meta }),
+    () => copyMeta(meta),
     (err, ok, stateInfo) => {
       if (err) return strategy.error(err as Error);
       if (!ok) return strategy.fail(stateInfo, 403);
